@@ -1,0 +1,11 @@
+//! nianbao: 政府信息公开工作年度报告 from filled workbooks — checked, typeset, tabulated.
+//!
+//! The pipeline: `workbook::read` → `Report` → `rules::check` → `render` (tera → Markdown) →
+//! `doc::parse` → `layout` → `pdf`, and `xlsx` beside it; `batch` runs it over many workbooks.
+
+pub mod finding;
+pub mod model;
+pub mod rules;
+pub mod schema;
+pub mod workbook;
+pub mod xlsx;

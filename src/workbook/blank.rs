@@ -1,0 +1,199 @@
+//! The input workbook an office hands to each agency (`nianbao new`).
+//!
+//! Written from a `Report`: a blank one for `new`, a filled one for samples and test fixtures,
+//! so the layout the reader expects and the layout we hand out cannot drift apart.
+
+use rust_xlsxwriter::{
+    DataValidation, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
+    XlsxError,
+};
+
+use crate::model::{Info, Paragraph, Report, Topic};
+use crate::schema::{self, input};
+use crate::xlsx::grid::{Mode, Styles, write_table};
+use crate::xlsx::{document_properties, width::text_width};
+
+/// A report with only 机关名称 and 报告年度 filled in, and the topics of 一 laid out.
+pub fn blank_report(agency: &str, year: i32) -> Report {
+    let mut report = Report {
+        info: Info {
+            agency: agency.to_string(),
+            year: Some(year),
+            ..Info::default()
+        },
+        ..Report::default()
+    };
+    let empty = |title: &str| Topic {
+        title: title.to_string(),
+        paragraphs: vec![Paragraph {
+            text: String::new(),
+            source: None,
+        }],
+    };
+    report.text.insert(
+        "overview".into(),
+        schema::OVERVIEW_TOPICS.iter().map(|t| empty(t)).collect(),
+    );
+    for key in ["problems", "other"] {
+        report.text.insert(key.into(), vec![empty("")]);
+    }
+    report
+}
+
+/// The input workbook for `report` as xlsx bytes.
+pub fn write_input(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    wb.set_properties(&document_properties(
+        &format!("{} 政府信息公开工作年度报告填报表", report.info.agency),
+        &report.info.agency,
+        None,
+    ));
+    let styles = Styles::new();
+    write_guide(wb.add_worksheet().set_name(input::SHEET_GUIDE)?)?;
+    write_info(wb.add_worksheet().set_name(input::SHEET_INFO)?, &report.info)?;
+    write_text(wb.add_worksheet().set_name(input::SHEET_TEXT)?, report)?;
+    for table in schema::tables() {
+        let ws = wb.add_worksheet().set_name(table.sheet)?;
+        ws.merge_range(0, 0, 0, table.columns as u16 - 1, table.heading(), &styles.title)?;
+        ws.set_row_height(0, 30)?;
+        write_table(ws, table, Some(report.table(table.id)), 2, Mode::Input, &styles)?;
+        ws.protect_with_options(&editable());
+        print_setup(ws, table.columns > 4);
+    }
+    wb.worksheet_from_index(1)?.set_active(true);
+    wb.save_to_buffer()
+}
+
+/// Protection that keeps labels and formulas safe but lets people resize and format.
+fn editable() -> ProtectionOptions {
+    ProtectionOptions {
+        format_columns: true,
+        format_rows: true,
+        format_cells: true,
+        ..ProtectionOptions::default()
+    }
+}
+
+fn print_setup(ws: &mut Worksheet, landscape: bool) {
+    ws.set_paper_size(9);
+    if landscape {
+        ws.set_landscape();
+    }
+    ws.set_print_fit_to_pages(1, 0);
+}
+
+const GUIDE: &[&str] = &[
+    "政府信息公开工作年度报告填报说明",
+    "",
+    "1. 本工作簿由 nianbao 生成，用于填报《政府信息公开工作年度报告》（国办公开办函〔2021〕30号格式）。",
+    "2. 「基本信息」：填写机关名称、报告年度；发布日期和联系方式可选填，将写入报告开头。",
+    "3. 「正文」：每行一段文字。「章节」选择所属部分，「小标题」填写一、总体情况下的分项（如主动公开），「段落内容」填写正文。需要更多段落时插入新行即可。",
+    "4. 「表二」「表三」「表四」：只在浅黄色单元格中填写数字。没有发生的情形请填 0，不要留空。",
+    "5. 灰色的「总计」单元格由公式自动计算，无需填写。",
+    "6. 表三须满足：第一项加第二项之和，等于第三项加第四项之和（每一列都要满足）。",
+    "7. 请勿删除、重命名工作表，也不要修改表格中的标签文字。",
+    "8. 填好后将工作簿交回政务公开办公室，由其统一校验并生成报告。",
+];
+
+fn write_guide(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    let title = Format::new().set_bold().set_font_size(14);
+    let body = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    ws.set_column_width(0, 100)?;
+    for (i, line) in GUIDE.iter().enumerate() {
+        let format = if i == 0 { &title } else { &body };
+        ws.write_string_with_format(i as u32, 0, *line, format)?;
+    }
+    Ok(())
+}
+
+fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
+    let label = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
+    let value = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_unlocked()
+        .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC))
+        .set_align(FormatAlign::Left)
+        .set_align(FormatAlign::VerticalCenter);
+    let hint = Format::new().set_font_color(rust_xlsxwriter::Color::Gray);
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 48)?;
+    ws.set_column_width(2, 40)?;
+    for (i, (key, name, required)) in input::INFO_FIELDS.iter().enumerate() {
+        let r = i as u32;
+        ws.set_row_height(r, 22)?;
+        ws.write_string_with_format(r, 0, *name, &label)?;
+        let text = match *key {
+            "agency" => info.agency.clone(),
+            "published" => info.published_text.clone(),
+            "address" => info.address.clone(),
+            "postcode" => info.postcode.clone(),
+            "phone" => info.phone.clone(),
+            "email" => info.email.clone(),
+            "website" => info.website.clone(),
+            _ => String::new(),
+        };
+        match (*key, info.year) {
+            ("year", Some(y)) => {
+                ws.write_number_with_format(r, 1, y as f64, &value)?;
+                let dv = DataValidation::new()
+                    .allow_whole_number(rust_xlsxwriter::DataValidationRule::Between(2021, 2100))
+                    .set_error_message("请填写四位数字年份，例如 2025。")?;
+                ws.add_data_validation(r, 1, r, 1, &dv)?;
+            }
+            _ => {
+                ws.write_string_with_format(r, 1, &text, &value)?;
+            }
+        }
+        let note = match (*key, *required) {
+            ("published", _) => "可选，如 2026年1月20日；不填则报告不写日期",
+            (_, true) => "必填",
+            _ => "可选",
+        };
+        ws.write_string_with_format(r, 2, note, &hint)?;
+    }
+    ws.protect_with_options(&editable());
+    Ok(())
+}
+
+fn write_text(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    let head = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center);
+    let cell = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    ws.set_column_width(0, 28)?;
+    ws.set_column_width(1, 22)?;
+    ws.set_column_width(2, 90)?;
+    for (c, label) in [input::TEXT_SECTION, input::TEXT_TOPIC, input::TEXT_BODY]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(0, c as u16, *label, &head)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let mut r = 1u32;
+    for (key, heading) in schema::SECTIONS {
+        for topic in report.text.get(key).into_iter().flatten() {
+            for p in &topic.paragraphs {
+                ws.write_string_with_format(r, 0, heading, &cell)?;
+                ws.write_string_with_format(r, 1, &topic.title, &cell)?;
+                ws.write_string_with_format(r, 2, &p.text, &cell)?;
+                let lines = (text_width(&p.text) / 88.0).ceil().max(1.0);
+                ws.set_row_height(r, 15.0 * lines + 4.0)?;
+                r += 1;
+            }
+        }
+    }
+    let headings: Vec<&str> = schema::SECTIONS.iter().map(|(_, h)| *h).collect();
+    let dv = DataValidation::new()
+        .allow_list_strings(&headings)?
+        .set_error_message("请从下拉列表中选择章节。")?;
+    ws.add_data_validation(1, 0, 999, 0, &dv)?;
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Input workbooks: the blank one offices hand out (`blank`) and reading filled ones (`read`).
+
+pub mod blank;
+pub mod labels;
+mod locate;
+pub mod read;
+mod sheet;
+
+pub use read::{ReadOutcome, read_bytes, read_file};

@@ -1,0 +1,49 @@
+//! Column widths for Chinese text: rust_xlsxwriter's autofit counts a CJK character as one
+//! narrow character, so widths are computed here (Excel width units).
+
+/// Display width of `text` in Excel column units: wide characters ~2.1, narrow ~1.1.
+pub fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if is_wide(c) { 2.1 } else { 1.1 })
+        .sum()
+}
+
+/// East Asian wide and full-width characters (CJK ideographs, kana, full-width forms and
+/// punctuation), the ones that take two columns.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x20000..=0x3FFFD)
+        || c == '“'
+        || c == '”'
+        || c == '—'
+        || c == '…'
+}
+
+/// Width for a column holding `texts`, clamped to a readable range.
+pub fn column_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max: f64) -> f64 {
+    let widest = texts.into_iter().map(text_width).fold(0.0, f64::max);
+    (widest + 2.0).clamp(min, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_wider_than_autofit_thinks() {
+        assert!(text_width("行政规范性文件") > 14.0);
+        assert!((text_width("2025") - 4.4).abs() < 1e-9);
+        assert!(is_wide('（') && is_wide('，') && !is_wide('('));
+    }
+}
