@@ -40,6 +40,10 @@ pub enum Code {
     S3,
     /// 机关名称 is missing.
     B1,
+    /// Two workbooks report the same agency and year.
+    B2,
+    /// A character no available font can print.
+    G1,
     R1,
     R2,
     R3,

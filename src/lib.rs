@@ -3,8 +3,14 @@
 //! The pipeline: `workbook::read` → `Report` → `rules::check` → `render` (tera → Markdown) →
 //! `doc::parse` → `layout` → `pdf`, and `xlsx` beside it; `batch` runs it over many workbooks.
 
+pub mod batch;
+pub mod cli;
+pub mod doc;
 pub mod finding;
+pub mod layout;
 pub mod model;
+pub mod pdf;
+pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod workbook;

@@ -57,7 +57,11 @@ fn row_totals(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
                 "「{}」行：总计应为自然人至其他六列之和 {sum}，实际填写 {total}。请核对各列数字和总计（派生勾稽关系）。",
                 table.row_label(row)
             );
-            out.push(at(table, cell_of(data, row, "total"), Finding::new(Code::R1, message)));
+            out.push(at(
+                table,
+                cell_of(data, row, "total"),
+                Finding::new(Code::R1, message),
+            ));
         }
     }
 }
@@ -72,7 +76,11 @@ fn column_totals(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
             let message = format!(
                 "「{label}」列：（七）总计应为（一）至（六）各项办理结果之和 {sum}，实际填写 {total}。请核对各项办理结果（派生勾稽关系）。"
             );
-            out.push(at(table, cell_of(data, "total", col), Finding::new(Code::R2, message)));
+            out.push(at(
+                table,
+                cell_of(data, "total", col),
+                Finding::new(Code::R2, message),
+            ));
         }
     }
 }
@@ -120,7 +128,11 @@ fn appeal_totals(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
             let message = format!(
                 "「{block}」的总计应为结果维持、结果纠正、其他结果、尚未审结之和 {sum}，实际填写 {total}。请核对（派生勾稽关系）。"
             );
-            out.push(at(table, cell_of(data, field.row, field.col), Finding::new(Code::R4, message)));
+            out.push(at(
+                table,
+                cell_of(data, field.row, field.col),
+                Finding::new(Code::R4, message),
+            ));
         }
     }
 }
@@ -131,18 +143,26 @@ fn types(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
         let value = data.get(field.row, field.col);
         let what = match (value, field.kind) {
             (Value::Blank, _) => continue,
-            (Value::Invalid(text), Kind::Count) => format!("「{text}」不是数字。请填写整数，没有发生的情形填 0"),
+            (Value::Invalid(text), Kind::Count) => {
+                format!("「{text}」不是数字。请填写整数，没有发生的情形填 0")
+            }
             (Value::Invalid(text), Kind::Money) => {
                 format!("「{text}」不是数字。请填写金额（单位：万元），没有收费填 0")
             }
-            (Value::Number(d), _) if d.is_negative() => format!("{d} 是负数。请填写大于或等于 0 的数"),
+            (Value::Number(d), _) if d.is_negative() => {
+                format!("{d} 是负数。请填写大于或等于 0 的数")
+            }
             (Value::Number(d), Kind::Count) if d.as_integer().is_none() => {
                 format!("{d} 不是整数。件数、数量只能是整数")
             }
             _ => continue,
         };
         let message = format!("{}：{what}。", describe(table, field.row, field.col));
-        out.push(at(table, cell_of(data, field.row, field.col), Finding::new(Code::R5, message)));
+        out.push(at(
+            table,
+            cell_of(data, field.row, field.col),
+            Finding::new(Code::R5, message),
+        ));
     }
 }
 
@@ -155,14 +175,20 @@ fn describe(table: &Table, row: &str, col: &str) -> String {
 }
 
 /// V1: blank cells are not zeros. One finding per run of blanks in a row, or one for a table
-/// that is entirely blank.
+/// whose input cells are all blank (its formula totals may still show 0).
 fn blanks(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
     let blank = |row: &'static str, col: &'static str| data.get(row, col).is_blank();
-    if table.fields.iter().all(|f| blank(f.row, f.col)) {
+    let inputs = table.fields.iter().filter(|f| !f.is_total);
+    if inputs.clone().all(|f| blank(f.row, f.col)) {
         let first = table.fields.first().and_then(|f| data.source(f.row, f.col));
         let last = table.fields.last().and_then(|f| data.source(f.row, f.col));
-        let range = first.zip(last).map(|(a, b)| format!("{}:{}", a.a1(), b.a1()));
-        let message = format!("{}整张表没有填写。请填写全部数字，没有发生的情形填 0。", table.sheet);
+        let range = first
+            .zip(last)
+            .map(|(a, b)| format!("{}:{}", a.a1(), b.a1()));
+        let message = format!(
+            "{}整张表没有填写。请填写全部数字，没有发生的情形填 0。",
+            table.sheet
+        );
         out.push(at(table, range, Finding::new(Code::V1, message)));
         return;
     }
@@ -180,10 +206,18 @@ fn blanks(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
             } else {
                 format!("{}:{}", first.1.a1(), last.1.a1())
             };
-            let names: Vec<String> = run.iter().map(|(c, _)| describe(table, row, c)).collect();
+            let cols: Vec<&str> = run.iter().map(|(c, _)| table.col_label(c)).collect();
+            let place = match table.row_label(row) {
+                "" => {
+                    let path = &table.col_title(first.0);
+                    let group = path.rsplit_once('/').map_or("", |(g, _)| g).to_string();
+                    format!("「{group}」的")
+                }
+                label => format!("「{label}」行的"),
+            };
             let message = format!(
-                "{}未填写。空白不等于 0：没有发生的情形请填 0。",
-                names.join("、")
+                "{place}{}未填写。空白不等于 0：没有发生的情形请填 0。",
+                cols.join("、")
             );
             out.push(at(table, Some(range), Finding::new(Code::V1, message)));
         }
@@ -211,8 +245,11 @@ fn basic_info(report: &Report, ctx: &Context, out: &mut Vec<Finding>) {
     let info = &report.info;
     if info.agency.trim().is_empty() {
         out.push(
-            Finding::new(Code::B1, "机关名称未填写。报告标题和输出文件名都需要机关名称，请在「基本信息」中填写。")
-                .at(sheet, None),
+            Finding::new(
+                Code::B1,
+                "机关名称未填写。报告标题和输出文件名都需要机关名称，请在「基本信息」中填写。",
+            )
+            .at(sheet, None),
         );
     }
     let this_year = ctx.today.year;
@@ -244,7 +281,11 @@ fn basic_info(report: &Report, ctx: &Context, out: &mut Vec<Finding>) {
         Some(_) => {}
     }
     if let (Some(y), Some(d)) = (info.year, info.published) {
-        let end = Date { year: y, month: 12, day: 31 };
+        let end = Date {
+            year: y,
+            month: 12,
+            day: 31,
+        };
         if d <= end {
             out.push(
                 Finding::new(
@@ -254,7 +295,13 @@ fn basic_info(report: &Report, ctx: &Context, out: &mut Vec<Finding>) {
                 .at(sheet, None)
                 .severity(Severity::Warning),
             );
-        } else if d > (Date { year: y + 1, month: 3, day: 31 }) {
+        } else if d
+            > (Date {
+                year: y + 1,
+                month: 3,
+                day: 31,
+            })
+        {
             out.push(
                 Finding::new(
                     Code::V3,
@@ -270,15 +317,21 @@ fn basic_info(report: &Report, ctx: &Context, out: &mut Vec<Finding>) {
 /// The prose sections the format requires must say something.
 fn prose(report: &Report, out: &mut Vec<Finding>) {
     for key in schema::PROSE_SECTIONS {
-        let empty = report
-            .text
-            .get(key)
-            .is_none_or(|topics| topics.iter().all(|t| t.paragraphs.iter().all(|p| p.text.trim().is_empty())));
+        let empty = report.text.get(key).is_none_or(|topics| {
+            topics
+                .iter()
+                .all(|t| t.paragraphs.iter().all(|p| p.text.trim().is_empty()))
+        });
         if empty {
             let heading = schema::section_heading(key).unwrap_or_default();
             out.push(
-                Finding::new(Code::C1, format!("「{heading}」没有内容。条例第五十条要求报告这一部分，请在「正文」中补写。"))
-                    .at(schema::input::SHEET_TEXT, None),
+                Finding::new(
+                    Code::C1,
+                    format!(
+                        "「{heading}」没有内容。条例第五十条要求报告这一部分，请在「正文」中补写。"
+                    ),
+                )
+                .at(schema::input::SHEET_TEXT, None),
             );
         }
     }

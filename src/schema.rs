@@ -292,7 +292,12 @@ impl Builder {
     }
 }
 
-type T2Block = (&'static str, &'static [(&'static str, &'static str)], Kind, &'static [(&'static str, &'static str)]);
+type T2Block = (
+    &'static str,
+    &'static [(&'static str, &'static str)],
+    Kind,
+    &'static [(&'static str, &'static str)],
+);
 /// Table 二's blocks: (caption, [(column key, header)], kind, [(row key, row label)]).
 const T2_BLOCKS: [T2Block; 4] = [
     (
@@ -376,12 +381,18 @@ pub const T3_COLS: [(&str, &str); 7] = [
 
 /// Table 三's outcome groups: (group label, [(row key, row label)]). A group label of `None`
 /// is a single row that spans both label columns.
-type T3Group = (Option<&'static str>, &'static [(&'static str, &'static str)]);
+type T3Group = (
+    Option<&'static str>,
+    &'static [(&'static str, &'static str)],
+);
 const T3_OUTCOMES: [T3Group; 7] = [
     (None, &[("open", "（一）予以公开")]),
     (
         None,
-        &[("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）")],
+        &[(
+            "partial",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        )],
     ),
     (
         Some("（三）不予公开"),
@@ -513,7 +524,7 @@ fn table3() -> Table {
     let d = b.row(RowKind::Data);
     b.label(d, 0, 1, 3, T3_CARRIED_OUT.1);
     t3_data_row(&mut b, d, T3_CARRIED_OUT.0, T3_CARRIED_OUT.1);
-    let mut weights = vec![0.55, 0.75, 2.6];
+    let mut weights = vec![0.65, 1.3, 2.75];
     weights.extend([1.0; 7]);
     b.finish(10, weights, 3)
 }
@@ -684,8 +695,21 @@ mod tests {
         assert!(t3.addends(i).is_none());
         let t4 = table(TableId::T4);
         let (i, _) = t4.field(T4_ROW, "direct_total").unwrap();
-        let cols: Vec<_> = t4.addends(i).unwrap().iter().map(|j| t4.fields[*j].col).collect();
-        assert_eq!(cols, ["direct_upheld", "direct_corrected", "direct_other", "direct_pending"]);
+        let cols: Vec<_> = t4
+            .addends(i)
+            .unwrap()
+            .iter()
+            .map(|j| t4.fields[*j].col)
+            .collect();
+        assert_eq!(
+            cols,
+            [
+                "direct_upheld",
+                "direct_corrected",
+                "direct_other",
+                "direct_pending"
+            ]
+        );
     }
 
     #[test]

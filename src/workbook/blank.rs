@@ -50,13 +50,30 @@ pub fn write_input(report: &Report) -> Result<Vec<u8>, XlsxError> {
     ));
     let styles = Styles::new();
     write_guide(wb.add_worksheet().set_name(input::SHEET_GUIDE)?)?;
-    write_info(wb.add_worksheet().set_name(input::SHEET_INFO)?, &report.info)?;
+    write_info(
+        wb.add_worksheet().set_name(input::SHEET_INFO)?,
+        &report.info,
+    )?;
     write_text(wb.add_worksheet().set_name(input::SHEET_TEXT)?, report)?;
     for table in schema::tables() {
         let ws = wb.add_worksheet().set_name(table.sheet)?;
-        ws.merge_range(0, 0, 0, table.columns as u16 - 1, table.heading(), &styles.title)?;
+        ws.merge_range(
+            0,
+            0,
+            0,
+            table.columns as u16 - 1,
+            table.heading(),
+            &styles.title,
+        )?;
         ws.set_row_height(0, 30)?;
-        write_table(ws, table, Some(report.table(table.id)), 2, Mode::Input, &styles)?;
+        write_table(
+            ws,
+            table,
+            Some(report.table(table.id)),
+            2,
+            Mode::Input,
+            &styles,
+        )?;
         ws.protect_with_options(&editable());
         print_setup(ws, table.columns > 4);
     }

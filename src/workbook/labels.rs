@@ -55,9 +55,15 @@ mod tests {
 
     #[test]
     fn folds_widths_and_spaces() {
-        assert_eq!(normalize("第二十条第（一）项"), normalize("第二十条 第(一)项"));
+        assert_eq!(
+            normalize("第二十条第（一）项"),
+            normalize("第二十条 第(一)项")
+        );
         assert_eq!(normalize("机关名称："), "机关名称");
-        assert_eq!(normalize("  本年收费金额（单位：万元）\n"), "本年收费金额(单位:万元)");
+        assert_eq!(
+            normalize("  本年收费金额（单位：万元）\n"),
+            "本年收费金额(单位:万元)"
+        );
         assert_eq!(normalize("１.属于国家秘密"), "1.属于国家秘密");
         assert_ne!(normalize("规范性文件"), normalize("行政规范性文件"));
     }

@@ -53,7 +53,9 @@ pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
                 findings.push(
                     Finding::new(
                         Code::F1,
-                        format!("工作表「{wanted}」无法读取（{e}）。请用 Excel 或 WPS 另存后再试。"),
+                        format!(
+                            "工作表「{wanted}」无法读取（{e}）。请用 Excel 或 WPS 另存后再试。"
+                        ),
                     )
                     .at(wanted, None),
                 );
@@ -194,7 +196,9 @@ fn parse_date_text(text: &str) -> Option<Date> {
         .filter(|p| !p.is_empty())
         .collect();
     match parts.as_slice() {
-        [y, m, d, ..] if y.len() == 4 => Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?),
+        [y, m, d, ..] if y.len() == 4 => {
+            Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        }
         _ => None,
     }
 }
@@ -289,7 +293,10 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
             findings.push(
                 Finding::new(
                     Code::V4,
-                    format!("「{}」是以文本形式存储的数字，已按数值读取。建议改为数值格式。", s.trim()),
+                    format!(
+                        "「{}」是以文本形式存储的数字，已按数值读取。建议改为数值格式。",
+                        s.trim()
+                    ),
                 )
                 .at(&sheet.name, Some(a1(r, c))),
             );

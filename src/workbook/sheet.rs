@@ -63,7 +63,10 @@ impl Sheet {
 
     /// One past the last used row and column.
     pub fn end(&self) -> (u32, u32) {
-        self.range.end().map(|(r, c)| (r + 1, c + 1)).unwrap_or((0, 0))
+        self.range
+            .end()
+            .map(|(r, c)| (r + 1, c + 1))
+            .unwrap_or((0, 0))
     }
 
     /// The first column right of `col` in `row` that holds anything, or the sheet's end.

@@ -29,7 +29,11 @@ pub fn document_properties(title: &str, author: &str, date: Option<Date>) -> Doc
 }
 
 /// The output workbook for one report; `title` is the report's title line.
-pub fn write_report(report: &Report, title: &str, date: Option<Date>) -> Result<Vec<u8>, XlsxError> {
+pub fn write_report(
+    report: &Report,
+    title: &str,
+    date: Option<Date>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&document_properties(title, &report.info.agency, date));
     let styles = Styles::new();
@@ -40,7 +44,14 @@ pub fn write_report(report: &Report, title: &str, date: Option<Date>) -> Result<
         ws.merge_range(1, 0, 1, last, table.heading(), &styles.title)?;
         ws.set_row_height(0, 30)?;
         ws.set_row_height(1, 26)?;
-        write_table(ws, table, Some(report.table(table.id)), 3, Mode::Output, &styles)?;
+        write_table(
+            ws,
+            table,
+            Some(report.table(table.id)),
+            3,
+            Mode::Output,
+            &styles,
+        )?;
         ws.set_paper_size(9);
         if table.columns > 4 {
             ws.set_landscape();

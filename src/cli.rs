@@ -1,0 +1,287 @@
+//! Command line: `new`, `check`, `build`. Exit codes: 0 all good (warnings allowed), 1 an error
+//! finding or an agency not built, 2 a usage or system failure.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::batch::{self, Checked, Toolkit};
+use crate::finding::{Finding, Severity};
+use crate::layout::fonts::FontSet;
+use crate::model::Date;
+use crate::render::Templates;
+use crate::rules::Context;
+use crate::workbook::blank;
+
+#[derive(Parser)]
+#[command(
+    name = "nianbao",
+    version,
+    about = "政府信息公开工作年度报告：生成填报工作簿、校验数据、排版生成 PDF 和 XLSX",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 为每个机关生成空白填报工作簿（input/<机关名称>.xlsx）
+    New {
+        /// 机关名称，可以写多个
+        #[arg(required = true, value_name = "机关名称")]
+        agencies: Vec<String>,
+        /// 报告年度（默认：上一年）
+        #[arg(long, value_name = "YYYY")]
+        year: Option<i32>,
+        /// 工作簿存放的文件夹
+        #[arg(long, default_value = "input", value_name = "文件夹")]
+        dir: PathBuf,
+        /// 覆盖已存在的同名工作簿
+        #[arg(long)]
+        force: bool,
+    },
+    /// 校验工作簿并列出问题（默认检查 input/）
+    Check {
+        /// 工作簿文件或文件夹
+        #[arg(value_name = "路径")]
+        paths: Vec<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// 校验后为每个没有错误的机关生成 PDF 和 XLSX（默认 input/ → output/）
+    Build {
+        /// 工作簿文件或文件夹
+        #[arg(value_name = "路径")]
+        paths: Vec<PathBuf>,
+        /// 输出文件夹
+        #[arg(long, default_value = "output", value_name = "文件夹")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// 便于阅读的文字
+    Text,
+    /// JSON 数组，每条问题一个对象
+    Json,
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::New {
+            agencies,
+            year,
+            dir,
+            force,
+        } => new(&agencies, year, &dir, force),
+        Command::Check { paths, format } => check(&paths, format),
+        Command::Build { paths, out } => build(&paths, &out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  原因：{cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    Date::from_unix_days(secs / 86_400).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    })
+}
+
+fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("input")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+fn new(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> Result<ExitCode> {
+    let year = year.unwrap_or(today().year - 1);
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    let mut code = ExitCode::SUCCESS;
+    for agency in agencies {
+        let path = dir.join(format!("{}.xlsx", batch::file_stem(agency)));
+        if path.exists() && !force {
+            eprintln!(
+                "跳过：{} 已存在，未覆盖。如需重新生成请加 --force。",
+                path.display()
+            );
+            code = ExitCode::from(1);
+            continue;
+        }
+        let bytes = blank::write_input(&blank::blank_report(agency.trim(), year))
+            .map_err(|e| anyhow::anyhow!("无法生成工作簿：{e}"))?;
+        batch::write_atomic(&path, &bytes)
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+        eprintln!("已生成 {}（{year} 年度）", path.display());
+    }
+    Ok(code)
+}
+
+fn check_files(paths: &[PathBuf]) -> Result<Vec<Checked>> {
+    let files = batch::discover(&inputs(paths))?;
+    Ok(batch::check_all(&files, &Context { today: today() }))
+}
+
+fn check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
+    let checked = check_files(paths)?;
+    let findings: Vec<&Finding> = checked.iter().flat_map(|c| &c.findings).collect();
+    let mut stdout = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut stdout, &findings)?;
+            writeln!(stdout)?;
+        }
+        Format::Text => {
+            for f in &findings {
+                write!(stdout, "{}", render_finding(f))?;
+            }
+            writeln!(stdout, "{}", check_summary(&checked))?;
+        }
+    }
+    let failed = findings.iter().any(|f| f.is_error());
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `错误[R3] input/a.xlsx [表三]!D5:D30` and the message indented below it.
+pub fn render_finding(f: &Finding) -> String {
+    format!(
+        "{}[{}] {}\n    {}\n",
+        f.severity.chinese(),
+        f.code,
+        f.location(),
+        f.message
+    )
+}
+
+fn count(findings: &[&Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
+}
+
+fn check_summary(checked: &[Checked]) -> String {
+    let findings: Vec<&Finding> = checked.iter().flat_map(|c| &c.findings).collect();
+    let failed = checked.iter().filter(|c| c.has_errors()).count();
+    format!(
+        "检查了 {} 个工作簿：{} 个可以生成报告，{} 个有错误；共 {} 个错误、{} 个警告、{} 个提示。",
+        checked.len(),
+        checked.len() - failed,
+        failed,
+        count(&findings, Severity::Error),
+        count(&findings, Severity::Warning),
+        count(&findings, Severity::Info),
+    )
+}
+
+fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
+    let started = Instant::now();
+    let checked = check_files(paths)?;
+    let mut stderr = std::io::stderr().lock();
+    for f in checked.iter().flat_map(|c| &c.findings) {
+        write!(stderr, "{}", render_finding(f))?;
+    }
+    let to_build = checked.iter().filter(|c| !c.has_errors()).count();
+    let mut results = Vec::new();
+    if to_build > 0 {
+        let font_dirs = font_dirs(paths);
+        let dirs: Vec<&Path> = font_dirs.iter().map(PathBuf::as_path).collect();
+        let fonts = FontSet::discover(&dirs)?;
+        let templates = Templates::load(Some(Path::new("templates")))?;
+        for t in &templates.overridden {
+            writeln!(stderr, "使用自定义模板 {t}")?;
+        }
+        let kit = Toolkit {
+            fonts: &fonts,
+            templates: &templates,
+            out,
+        };
+        results = batch::build_all(&checked, &kit);
+    } else {
+        results.extend(checked.iter().map(|c| batch::Built {
+            file: c.file.clone(),
+            agency: c.agency(),
+            outputs: Vec::new(),
+            skipped: Some("有错误，请修改工作簿后重新生成".into()),
+            findings: Vec::new(),
+            system_error: false,
+        }));
+    }
+    for f in results.iter().flat_map(|r| &r.findings) {
+        write!(stderr, "{}", render_finding(f))?;
+    }
+    let built: Vec<_> = results.iter().filter(|r| r.skipped.is_none()).collect();
+    let skipped: Vec<_> = results.iter().filter(|r| r.skipped.is_some()).collect();
+    writeln!(stderr, "{}", check_summary(&checked))?;
+    writeln!(
+        stderr,
+        "已生成 {} 个机关的 PDF 和 XLSX（{}），用时 {:.1} 秒。",
+        built.len(),
+        out.display(),
+        started.elapsed().as_secs_f64()
+    )?;
+    if !skipped.is_empty() {
+        writeln!(stderr, "未生成 {} 个：", skipped.len())?;
+        for r in &skipped {
+            writeln!(
+                stderr,
+                "  {}（{}）：{}",
+                r.agency,
+                r.file.display(),
+                r.skipped.as_deref().unwrap_or_default()
+            )?;
+        }
+    }
+    let code = if results.iter().any(|r| r.system_error) {
+        2
+    } else if skipped.is_empty() && checked.iter().all(|c| !c.has_errors()) {
+        0
+    } else {
+        1
+    };
+    Ok(ExitCode::from(code))
+}
+
+/// `fonts/` in the working folder and beside each input folder.
+fn font_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from("fonts")];
+    for p in inputs(paths) {
+        let parent = if p.is_dir() {
+            p.parent()
+        } else {
+            p.parent().and_then(Path::parent)
+        };
+        if let Some(dir) = parent.map(|d| d.join("fonts"))
+            && !dirs.contains(&dir)
+            && dir != Path::new("fonts")
+        {
+            dirs.push(dir);
+        }
+    }
+    dirs
+}

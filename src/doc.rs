@@ -1,0 +1,158 @@
+//! Markdown (the rendered template) → `Document`, the output-independent shape of a report:
+//! a title, headings of four levels, paragraphs, table placeholders and page breaks.
+//!
+//! Tables are written in templates as `<!-- table:t3 -->` and page breaks as
+//! `<!-- pagebreak -->`; the table itself comes from the schema and the report, not from text.
+
+use anyhow::{Result, bail};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::schema::{self, TableId};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Title(String),
+    /// Level 1 is `一、`, 2 `（一）`, 3 `1.`, 4 `（1）`.
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph(String),
+    Table(TableId),
+    PageBreak,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+}
+
+impl Document {
+    /// The report title (the first `#` heading), empty when the template has none.
+    pub fn title(&self) -> &str {
+        self.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Title(t) => Some(t.as_str()),
+                _ => None,
+            })
+            .unwrap_or("")
+    }
+}
+
+/// Parses rendered Markdown. Unknown table keys are errors (a template typo must not silently
+/// drop an official table).
+pub fn parse(markdown: &str) -> Result<Document> {
+    let mut blocks = Vec::new();
+    let mut text = String::new();
+    let mut open: Option<Open> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                open = Some(Open::Heading(level));
+                text.clear();
+            }
+            Event::Start(Tag::Paragraph) => {
+                open = Some(Open::Paragraph);
+                text.clear();
+            }
+            Event::End(TagEnd::Heading(_)) | Event::End(TagEnd::Paragraph) => {
+                let t = text.trim().to_string();
+                match open.take() {
+                    Some(Open::Heading(HeadingLevel::H1)) => blocks.push(Block::Title(t)),
+                    Some(Open::Heading(level)) => blocks.push(Block::Heading {
+                        level: (level as u8 - 1).min(4),
+                        text: t,
+                    }),
+                    Some(Open::Paragraph) if !t.is_empty() => blocks.push(Block::Paragraph(t)),
+                    _ => {}
+                }
+                text.clear();
+            }
+            Event::Text(s) | Event::Code(s) => text.push_str(&s),
+            Event::SoftBreak | Event::HardBreak => join_break(&mut text),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(block) = directive(&html)? {
+                    blocks.push(block);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(Document { blocks })
+}
+
+enum Open {
+    Heading(HeadingLevel),
+    Paragraph,
+}
+
+/// A line break inside a paragraph: nothing between Chinese characters, a space between words.
+fn join_break(text: &mut String) {
+    if text
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
+        text.push(' ');
+    }
+}
+
+fn directive(html: &str) -> Result<Option<Block>> {
+    let Some(inner) = html
+        .trim()
+        .strip_prefix("<!--")
+        .and_then(|s| s.strip_suffix("-->"))
+    else {
+        return Ok(None);
+    };
+    let inner = inner.trim();
+    if inner == "pagebreak" {
+        return Ok(Some(Block::PageBreak));
+    }
+    if let Some(key) = inner.strip_prefix("table:") {
+        let key = key.trim();
+        return match schema::table_by_key(key) {
+            Some(t) => Ok(Some(Block::Table(t.id))),
+            None => bail!("模板中的表格「{key}」不存在，可用的表格是 t2、t3、t4"),
+        };
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_in_order() {
+        let doc = parse(
+            "# 标题\n\n序言第一行\n第二行\n\n## 一、总体情况\n\n### （一）主动公开\n\n正文\\*\n\n<!-- table:t3 -->\n\n<!-- pagebreak -->\n",
+        )
+        .unwrap();
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Title("标题".into()),
+                Block::Paragraph("序言第一行第二行".into()),
+                Block::Heading {
+                    level: 1,
+                    text: "一、总体情况".into()
+                },
+                Block::Heading {
+                    level: 2,
+                    text: "（一）主动公开".into()
+                },
+                Block::Paragraph("正文*".into()),
+                Block::Table(TableId::T3),
+                Block::PageBreak,
+            ]
+        );
+        assert_eq!(doc.title(), "标题");
+    }
+
+    #[test]
+    fn unknown_table_is_an_error() {
+        assert!(parse("<!-- table:t9 -->").is_err());
+    }
+}

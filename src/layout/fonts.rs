@@ -1,0 +1,273 @@
+//! Fonts by role. Each role lists families in order of preference — the official fonts first
+//! (方正小标宋, 仿宋_GB2312, 黑体, 楷体_GB2312, 宋体 where the machine has them), free CJK fonts
+//! after. Discovery covers the system folders and a `fonts/` folder the user fills.
+//!
+//! Every face is parsed once per process (a CJK collection is 20–30 MB) and shared by all
+//! reports of a batch; a PDF embeds only the glyphs it uses.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use printpdf::ParsedFont;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Title,
+    Body,
+    Heading1,
+    Heading2,
+    Table,
+    PageNumber,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Title,
+        Role::Body,
+        Role::Heading1,
+        Role::Heading2,
+        Role::Table,
+        Role::PageNumber,
+    ];
+
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Role::Title => "标题",
+            Role::Body => "正文",
+            Role::Heading1 => "一级标题",
+            Role::Heading2 => "二级标题",
+            Role::Table => "表格",
+            Role::PageNumber => "页码",
+        }
+    }
+
+    /// Families in order of preference; `:bold` asks for a bold face of the family.
+    pub fn families(self) -> &'static [&'static str] {
+        match self {
+            Role::Title => &[
+                "方正小标宋简体",
+                "方正小标宋_GBK",
+                "FZXiaoBiaoSong-B05S",
+                "华文中宋",
+                "STZhongsong",
+                "Noto Serif CJK SC:bold",
+                "Source Han Serif SC:bold",
+                "Noto Serif CJK SC",
+            ],
+            Role::Body => &[
+                "仿宋_GB2312",
+                "仿宋",
+                "FangSong",
+                "STFangsong",
+                "方正仿宋_GBK",
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "思源宋体",
+            ],
+            Role::Heading1 => &[
+                "黑体",
+                "SimHei",
+                "STHeiti",
+                "Noto Sans CJK SC",
+                "Source Han Sans SC",
+                "思源黑体",
+            ],
+            Role::Heading2 => &[
+                "楷体_GB2312",
+                "楷体",
+                "KaiTi",
+                "STKaiti",
+                "LXGW WenKai",
+                "AR PL UKai CN",
+                "Noto Serif CJK SC",
+            ],
+            Role::Table | Role::PageNumber => &[
+                "宋体",
+                "SimSun",
+                "Songti SC",
+                "STSong",
+                "Noto Serif CJK SC",
+                "Source Han Serif SC",
+                "思源宋体",
+            ],
+        }
+    }
+}
+
+/// One parsed face.
+pub struct Face {
+    pub family: String,
+    pub path: PathBuf,
+    pub index: u32,
+    pub parsed: ParsedFont,
+    units_per_em: f32,
+}
+
+impl Face {
+    /// Advance of `c` in em, `None` if the face has no glyph for it.
+    pub fn advance(&self, c: char) -> Option<f32> {
+        let gid = self.parsed.lookup_glyph_index(c as u32)?;
+        if gid == 0 {
+            return None;
+        }
+        Some(self.parsed.get_horizontal_advance(gid) as f32 / self.units_per_em)
+    }
+
+    pub fn has(&self, c: char) -> bool {
+        self.advance(c).is_some()
+    }
+}
+
+/// Why a role got its face, for `nianbao fonts` and error messages.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub role: Role,
+    pub family: String,
+    pub path: PathBuf,
+    pub index: u32,
+    /// Families tried before this one and not found.
+    pub skipped: Vec<String>,
+}
+
+/// The faces of all roles, primary face first, then the role's other available families as
+/// fallbacks for characters the primary lacks.
+pub struct FontSet {
+    pub faces: Vec<Face>,
+    roles: HashMap<Role, Vec<usize>>,
+    pub choices: Vec<Choice>,
+}
+
+impl FontSet {
+    /// Discovers fonts on this machine plus `extra_dirs` (e.g. `fonts/` beside the input).
+    pub fn discover(extra_dirs: &[&Path]) -> Result<Arc<FontSet>> {
+        let mut db = fontdb::Database::new();
+        db.load_system_fonts();
+        for dir in extra_dirs {
+            if dir.is_dir() {
+                db.load_fonts_dir(dir);
+            }
+        }
+        FontSet::from_database(&db)
+    }
+
+    fn from_database(db: &fontdb::Database) -> Result<Arc<FontSet>> {
+        let mut faces: Vec<Face> = Vec::new();
+        let mut loaded: HashMap<fontdb::ID, usize> = HashMap::new();
+        let mut roles = HashMap::new();
+        let mut choices = Vec::new();
+        let mut missing = Vec::new();
+        for role in Role::ALL {
+            let mut chain = Vec::new();
+            let mut skipped = Vec::new();
+            for wanted in role.families() {
+                let Some(id) = find_face(db, wanted) else {
+                    if chain.is_empty() {
+                        skipped.push(wanted.to_string());
+                    }
+                    continue;
+                };
+                let index = match loaded.get(&id) {
+                    Some(i) => *i,
+                    None => {
+                        let Some(face) = load_face(db, id, wanted) else {
+                            continue;
+                        };
+                        faces.push(face);
+                        loaded.insert(id, faces.len() - 1);
+                        faces.len() - 1
+                    }
+                };
+                if chain.is_empty() {
+                    let f = &faces[index];
+                    choices.push(Choice {
+                        role,
+                        family: f.family.clone(),
+                        path: f.path.clone(),
+                        index: f.index,
+                        skipped: std::mem::take(&mut skipped),
+                    });
+                }
+                if !chain.contains(&index) {
+                    chain.push(index);
+                }
+            }
+            if chain.is_empty() {
+                missing.push(role);
+            }
+            roles.insert(role, chain);
+        }
+        if !missing.is_empty() {
+            let names: Vec<&str> = missing.iter().map(|r| r.chinese()).collect();
+            bail!(
+                "找不到可用的中文字体（{}）。Debian/Ubuntu 请运行 sudo apt-get install fonts-noto-cjk；Windows 和 macOS 自带中文字体。也可以把字体文件放进输入目录旁的 fonts/ 文件夹。",
+                names.join("、")
+            );
+        }
+        Ok(Arc::new(FontSet {
+            faces,
+            roles,
+            choices,
+        }))
+    }
+
+    /// The faces of `role`, primary first.
+    pub fn chain(&self, role: Role) -> &[usize] {
+        self.roles.get(&role).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The face that prints `c` in `role`: the first in the chain that has it.
+    pub fn face_for(&self, role: Role, c: char) -> Option<usize> {
+        self.chain(role)
+            .iter()
+            .copied()
+            .find(|i| self.faces[*i].has(c))
+    }
+}
+
+/// The face of `wanted` (`Family` or `Family:bold`): a Simplified Chinese face of a collection
+/// and the weight asked for, or the nearest.
+fn find_face(db: &fontdb::Database, wanted: &str) -> Option<fontdb::ID> {
+    let (family, bold) = match wanted.strip_suffix(":bold") {
+        Some(f) => (f, true),
+        None => (wanted, false),
+    };
+    let target = if bold { 700 } else { 400 };
+    db.faces()
+        .filter(|f| {
+            f.families
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case(family))
+        })
+        .filter(|f| f.style == fontdb::Style::Normal)
+        .min_by_key(|f| ((f.weight.0 as i32 - target).abs(), f.index))
+        .map(|f| f.id)
+}
+
+fn load_face(db: &fontdb::Database, id: fontdb::ID, wanted: &str) -> Option<Face> {
+    let info = db.face(id)?;
+    let path = match &info.source {
+        fontdb::Source::File(p) => p.clone(),
+        fontdb::Source::SharedFile(p, _) => p.clone(),
+        fontdb::Source::Binary(_) => PathBuf::new(),
+    };
+    let family = wanted.trim_end_matches(":bold").to_string();
+    db.with_face_data(id, |bytes, index| {
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut warnings)?;
+        let units_per_em = parsed.pdf_font_metrics.units_per_em as f32;
+        Some(Face {
+            family,
+            path,
+            index,
+            parsed,
+            units_per_em: if units_per_em > 0.0 {
+                units_per_em
+            } else {
+                1000.0
+            },
+        })
+    })
+    .flatten()
+}

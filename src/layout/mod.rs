@@ -1,0 +1,345 @@
+//! Typesetting: `Document` → pages of positioned text runs and rules.
+//!
+//! Knows fonts, Chinese line breaking, page geometry, tables and pagination; knows nothing of
+//! templates, workbooks or the PDF format (the `pdf` module draws what this produces).
+
+pub mod fonts;
+pub mod page;
+pub mod table;
+pub mod text;
+
+use crate::doc::{Block, Document};
+use crate::model::Report;
+use crate::schema;
+
+use fonts::{FontSet, Role};
+use page::{Geometry, baseline};
+use table::TableLayout;
+use text::{Line, Style, break_lines, measure};
+
+/// Something drawn on a page; coordinates in pt from the bottom-left corner.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Text {
+        face: usize,
+        size: f32,
+        x: f32,
+        /// Baseline.
+        y: f32,
+        text: String,
+        /// Extra space after each character (PDF `Tc`).
+        spacing: f32,
+    },
+    /// A stroked rectangle (0.5 pt), used for table cells.
+    Rect {
+        x: f32,
+        y: f32,
+        width: f32,
+        height: f32,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub items: Vec<Item>,
+}
+
+/// A character that no font of its role has, with the text it occurs in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingChar {
+    pub c: char,
+    pub context: String,
+}
+
+/// The typeset report.
+pub struct Laid {
+    pub geometry: Geometry,
+    pub pages: Vec<Page>,
+    /// (title, 0-based page) of the title and the level-1 headings.
+    pub outline: Vec<(String, usize)>,
+    pub missing: Vec<MissingChar>,
+}
+
+/// Lays out `doc` (tables filled from `report`) on GB/T 9704 pages with page numbers.
+pub fn layout(doc: &Document, report: &Report, fonts: &FontSet) -> Laid {
+    let g = Geometry::gbt9704();
+    let mut w = Writer {
+        g,
+        fonts,
+        pages: vec![Page::default()],
+        y: g.top,
+        outline: Vec::new(),
+        missing: Vec::new(),
+    };
+    for (i, block) in doc.blocks.iter().enumerate() {
+        let next = doc.blocks.get(i + 1);
+        match block {
+            Block::Title(t) => w.title(t),
+            Block::Heading { level, text } => w.heading(*level, text, next, report),
+            Block::Paragraph(t) => w.paragraph(t),
+            Block::Table(id) => w.table(schema::table(*id), report),
+            Block::PageBreak => {
+                if w.y < g.top {
+                    w.new_page();
+                }
+            }
+        }
+    }
+    w.page_numbers();
+    Laid {
+        geometry: g,
+        pages: w.pages,
+        outline: w.outline,
+        missing: w.missing,
+    }
+}
+
+struct Writer<'a> {
+    g: Geometry,
+    fonts: &'a FontSet,
+    pages: Vec<Page>,
+    /// Top of the next line box.
+    y: f32,
+    outline: Vec<(String, usize)>,
+    missing: Vec<MissingChar>,
+}
+
+impl Writer<'_> {
+    fn room(&self) -> f32 {
+        self.y - self.g.bottom()
+    }
+
+    fn new_page(&mut self) {
+        self.pages.push(Page::default());
+        self.y = self.g.top;
+    }
+
+    fn items(&mut self) -> &mut Vec<Item> {
+        let last = self.pages.len() - 1;
+        &mut self.pages[last].items
+    }
+
+    fn lines(&mut self, text: &str, style: Style) -> Vec<Line> {
+        let (lines, missing) = break_lines(self.fonts, text, style, self.g.measure);
+        self.note_missing(missing, text);
+        lines
+    }
+
+    fn note_missing(&mut self, missing: Vec<char>, text: &str) {
+        self.missing
+            .extend(missing.into_iter().map(|c| MissingChar {
+                c,
+                context: text.to_string(),
+            }));
+    }
+
+    /// Places one line box of `pitch` at the cursor, `x_offset` in from the left edge.
+    fn place(&mut self, line: &Line, style: Style, pitch: f32, x_offset: f32) {
+        if self.room() < pitch - 0.01 {
+            self.new_page();
+        }
+        let y = baseline(self.y, pitch, style.size);
+        let x = self.g.left + x_offset;
+        let items: Vec<Item> = line
+            .runs
+            .iter()
+            .map(|run| Item::Text {
+                face: run.face,
+                size: style.size,
+                x: x + run.x,
+                y,
+                text: run.text.clone(),
+                spacing: line.spacing,
+            })
+            .collect();
+        self.items().extend(items);
+        self.y -= pitch;
+    }
+
+    /// Lines of a paragraph or heading on the body grid, the first one indented.
+    fn place_paragraph(&mut self, lines: &[Line], style: Style) {
+        for (i, line) in lines.iter().enumerate() {
+            let offset = if i == 0 { style.indent } else { 0.0 };
+            self.place(line, style, self.g.pitch, offset);
+        }
+    }
+
+    fn title(&mut self, text: &str) {
+        let style = Style {
+            role: Role::Title,
+            size: self.g.title_size,
+            indent: 0.0,
+            justify: false,
+        };
+        self.outline.push((text.to_string(), self.pages.len() - 1));
+        let pitch = self.g.title_size * 1.6;
+        let (lines, missing) = text::break_balanced(self.fonts, text, style, self.g.measure);
+        self.note_missing(missing, text);
+        for line in lines {
+            let offset = (self.g.measure - line.width) / 2.0;
+            self.place(&line, style, pitch, offset);
+        }
+        // A blank line between the title and the text (GB/T 9704 7.3.1).
+        self.y -= self.g.pitch;
+    }
+
+    fn heading_style(&self, level: u8) -> Style {
+        let role = match level {
+            1 => Role::Heading1,
+            2 => Role::Heading2,
+            _ => Role::Body,
+        };
+        Style {
+            role,
+            size: self.g.body_size,
+            indent: 2.0 * self.g.body_size,
+            justify: true,
+        }
+    }
+
+    fn heading(&mut self, level: u8, text: &str, next: Option<&Block>, report: &Report) {
+        let style = self.heading_style(level);
+        let lines = self.lines(text, style);
+        // Keep with next: the heading moves to a new page unless what follows can start below it.
+        let need = lines.len() as f32 * self.g.pitch + self.next_start_height(next, report);
+        if self.room() < need && self.y < self.g.top {
+            self.new_page();
+        }
+        if level == 1 {
+            self.outline.push((text.to_string(), self.pages.len() - 1));
+        }
+        self.place_paragraph(&lines, style);
+    }
+
+    /// The height the block after a heading needs on the same page: two lines of a paragraph,
+    /// the header and first data row of a table.
+    fn next_start_height(&self, next: Option<&Block>, report: &Report) -> f32 {
+        match next {
+            Some(Block::Paragraph(_)) | Some(Block::Heading { .. }) => 2.0 * self.g.pitch,
+            Some(Block::Table(id)) => {
+                let t = schema::table(*id);
+                let mut scratch = Vec::new();
+                let layout = TableLayout::new(
+                    self.fonts,
+                    t,
+                    report.table(*id),
+                    self.g.measure,
+                    self.g.table_size,
+                    &mut scratch,
+                );
+                layout.height(0..(t.repeat_rows + 1).min(t.rows()))
+            }
+            _ => 0.0,
+        }
+    }
+
+    fn paragraph(&mut self, text: &str) {
+        let style = Style {
+            role: Role::Body,
+            size: self.g.body_size,
+            indent: 2.0 * self.g.body_size,
+            justify: true,
+        };
+        let lines = self.lines(text, style);
+        self.place_paragraph(&lines, style);
+    }
+
+    fn table(&mut self, t: &schema::Table, report: &Report) {
+        let layout = TableLayout::new(
+            self.fonts,
+            t,
+            report.table(t.id),
+            self.g.measure,
+            self.g.table_size,
+            &mut self.missing,
+        );
+        let header = 0..t.repeat_rows;
+        let first_block = layout.height(0..(t.repeat_rows + 1).min(t.rows()));
+        if self.room() < first_block && self.y < self.g.top {
+            self.new_page();
+        }
+        let mut start = 0;
+        while start < t.rows() {
+            // As many rows as fit on this page.
+            let mut end = start;
+            let mut used = 0.0;
+            while end < t.rows() && used + layout.row_heights[end] <= self.room() + 0.01 {
+                used += layout.row_heights[end];
+                end += 1;
+            }
+            if end == start {
+                // Not even one row fits: a fresh page with the header repeated.
+                self.new_page();
+                if start > 0 && !header.is_empty() {
+                    let top = self.y;
+                    let (left, mut items) = (self.g.left, Vec::new());
+                    layout.draw_band(header.clone(), left, top, &mut items);
+                    self.items().extend(items);
+                    self.y -= layout.height(header.clone());
+                }
+                if layout.row_heights[start] > self.room() {
+                    // A row taller than a page cannot be kept whole; draw it anyway.
+                    end = start + 1;
+                    used = layout.row_heights[start];
+                } else {
+                    continue;
+                }
+            }
+            let (left, top, mut items) = (self.g.left, self.y, Vec::new());
+            layout.draw_band(start..end, left, top, &mut items);
+            self.items().extend(items);
+            self.y -= used;
+            start = end;
+        }
+        self.y -= self.g.pitch / 2.0;
+    }
+
+    /// "— N —" 7 mm below the text block: odd pages right, even pages left, one character in.
+    fn page_numbers(&mut self) {
+        let g = self.g;
+        let size = g.page_number_size;
+        let primary = self
+            .fonts
+            .chain(Role::PageNumber)
+            .first()
+            .copied()
+            .unwrap_or(0);
+        for (i, page) in self.pages.iter_mut().enumerate() {
+            let n = i + 1;
+            let text = format!("— {n} —");
+            let width = measure(self.fonts, &text, Role::PageNumber, size);
+            let x = if n % 2 == 1 {
+                g.right() - size - width
+            } else {
+                g.left + size
+            };
+            let y = g.bottom() - page::mm(7.0) - size * page::ASCENT;
+            let mut x_run = x;
+            // The dash and the digits may come from different faces.
+            for (face, chunk) in split_by_face(self.fonts, &text, Role::PageNumber, primary) {
+                let w = measure(self.fonts, &chunk, Role::PageNumber, size);
+                page.items.push(Item::Text {
+                    face,
+                    size,
+                    x: x_run,
+                    y,
+                    text: chunk,
+                    spacing: 0.0,
+                });
+                x_run += w;
+            }
+        }
+    }
+}
+
+fn split_by_face(fonts: &FontSet, text: &str, role: Role, primary: usize) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    for c in text.chars() {
+        let face = fonts.face_for(role, c).unwrap_or(primary);
+        match out.last_mut() {
+            Some((f, s)) if *f == face => s.push(c),
+            _ => out.push((face, c.to_string())),
+        }
+    }
+    out
+}

@@ -1,0 +1,176 @@
+//! Official tables: the schema's header grid with merged cells, cell text wrapped inside its
+//! cell and centred vertically, rows measured so that the tallest cell fits.
+
+use crate::model::{TableData, display_value};
+use crate::schema::{Content, RowKind, Table};
+
+use super::fonts::{FontSet, Role};
+use super::page::baseline;
+use super::text::{Line, Style, break_balanced, break_lines};
+use super::{Item, MissingChar};
+
+const PAD_X: f32 = 2.5;
+const PAD_Y: f32 = 3.0;
+const MIN_ROW: f32 = 20.0;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Align {
+    Left,
+    Center,
+}
+
+struct CellBox {
+    row: usize,
+    col: usize,
+    rows: usize,
+    cols: usize,
+    lines: Vec<Line>,
+    align: Align,
+}
+
+/// A table measured for a given width; drawn band by band by the paginator.
+pub struct TableLayout {
+    pub row_heights: Vec<f32>,
+    pub repeat_rows: usize,
+    col_x: Vec<f32>,
+    cells: Vec<CellBox>,
+    size: f32,
+    line_height: f32,
+}
+
+impl TableLayout {
+    pub fn new(
+        fonts: &FontSet,
+        table: &Table,
+        data: &TableData,
+        measure: f32,
+        size: f32,
+        missing: &mut Vec<MissingChar>,
+    ) -> Self {
+        let total: f32 = table.col_weights.iter().sum();
+        let mut col_x = vec![0.0];
+        for w in &table.col_weights {
+            let last = *col_x.last().unwrap_or(&0.0);
+            col_x.push(last + measure * w / total);
+        }
+        let line_height = size * 1.3;
+        let cells: Vec<CellBox> = table
+            .grid
+            .iter()
+            .map(|c| {
+                let (text, align) = match &c.content {
+                    Content::Label(t) => {
+                        let narrow = col_x[c.col + c.cols] - col_x[c.col] < size * 3.0;
+                        let align = match table.row_kinds[c.row] {
+                            RowKind::Data if !narrow => Align::Left,
+                            _ => Align::Center,
+                        };
+                        (t.to_string(), align)
+                    }
+                    Content::Field(i) => {
+                        let f = &table.fields[*i];
+                        (display_value(data.get(f.row, f.col), f.kind), Align::Center)
+                    }
+                };
+                let width = col_x[c.col + c.cols] - col_x[c.col] - 2.0 * PAD_X;
+                let style = Style {
+                    role: Role::Table,
+                    size,
+                    indent: 0.0,
+                    justify: false,
+                };
+                let (lines, lacking) = match align {
+                    Align::Center => break_balanced(fonts, &text, style, width),
+                    Align::Left => break_lines(fonts, &text, style, width),
+                };
+                missing.extend(lacking.into_iter().map(|c| MissingChar {
+                    c,
+                    context: text.clone(),
+                }));
+                CellBox {
+                    row: c.row,
+                    col: c.col,
+                    rows: c.rows,
+                    cols: c.cols,
+                    lines,
+                    align,
+                }
+            })
+            .collect();
+        let mut row_heights = vec![MIN_ROW; table.rows()];
+        let need = |c: &CellBox| c.lines.len() as f32 * line_height + 2.0 * PAD_Y;
+        for c in cells.iter().filter(|c| c.rows == 1) {
+            row_heights[c.row] = row_heights[c.row].max(need(c));
+        }
+        // A merged cell taller than its rows grows its last row.
+        for c in cells.iter().filter(|c| c.rows > 1) {
+            let have: f32 = row_heights[c.row..c.row + c.rows].iter().sum();
+            if need(c) > have {
+                row_heights[c.row + c.rows - 1] += need(c) - have;
+            }
+        }
+        TableLayout {
+            row_heights,
+            repeat_rows: table.repeat_rows,
+            col_x,
+            cells,
+            size,
+            line_height,
+        }
+    }
+
+    pub fn height(&self, rows: std::ops::Range<usize>) -> f32 {
+        self.row_heights[rows].iter().sum()
+    }
+
+    /// Draws rows `rows` with their top at `top`, the table's left edge at `left`. Merged cells
+    /// cut by the band are drawn as far as the band goes, with as much of their text as fits.
+    pub fn draw_band(
+        &self,
+        rows: std::ops::Range<usize>,
+        left: f32,
+        top: f32,
+        out: &mut Vec<Item>,
+    ) {
+        let row_top = |r: usize| top - self.height(rows.start..r);
+        for c in &self.cells {
+            let first = c.row.max(rows.start);
+            let end = (c.row + c.rows).min(rows.end);
+            if first >= end {
+                continue;
+            }
+            let (y0, y1) = (row_top(first), row_top(end));
+            let (x0, x1) = (left + self.col_x[c.col], left + self.col_x[c.col + c.cols]);
+            out.push(Item::Rect {
+                x: x0,
+                y: y1,
+                width: x1 - x0,
+                height: y0 - y1,
+            });
+            let room = ((y0 - y1 - 2.0 * PAD_Y) / self.line_height + 0.01)
+                .floor()
+                .max(1.0) as usize;
+            let shown = &c.lines[..c.lines.len().min(room)];
+            let text_height = shown.len() as f32 * self.line_height;
+            let mut line_top = y0 - (y0 - y1 - text_height) / 2.0;
+            for line in shown {
+                let x = match c.align {
+                    Align::Left => x0 + PAD_X,
+                    Align::Center => x0 + (x1 - x0 - line.width) / 2.0,
+                };
+                let y = baseline(line_top, self.line_height, self.size);
+                for run in &line.runs {
+                    out.push(Item::Text {
+                        face: run.face,
+                        size: self.size,
+                        x: x + run.x,
+                        y,
+                        text: run.text.clone(),
+                        spacing: line.spacing,
+                    });
+                }
+                line_top -= self.line_height;
+            }
+        }
+    }
+}

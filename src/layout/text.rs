@@ -1,0 +1,284 @@
+//! Breaking Chinese text into lines.
+//!
+//! Text is cut into atoms that never break inside: one CJK character, or a run of Latin letters
+//! and digits with their joiners (`2024`, `12.5%`, `010-12345678`, an e-mail address or URL).
+//! Closing punctuation is glued to the atom before it and opening punctuation to the atom after
+//! it, so no line can start with `，。）》” …` or end with `（《“ …` (禁则). Lines are filled
+//! greedily and justified by spreading the slack over the gaps between characters.
+
+use super::fonts::{FontSet, Role};
+
+/// Characters that must not start a line.
+pub fn is_closing(c: char) -> bool {
+    "，。、；：？！）》」』】〕〉〗〙〛”’…—%‰·．,.;:?!)]}>、～°℃".contains(c)
+}
+
+/// Characters that must not end a line.
+pub fn is_opening(c: char) -> bool {
+    "（《「『【〔〈〖〘〚“‘([{<".contains(c)
+}
+
+/// Characters that keep a Latin/number run together (`12.5`, `010-1234`, `a@b.cn`, `https://`).
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "._-@/:%+#&=?~".contains(c)
+}
+
+/// A run of text in one face at a horizontal offset within its line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    pub face: usize,
+    pub text: String,
+    /// Offset from the start of the line, in pt.
+    pub x: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub runs: Vec<Run>,
+    /// Natural width plus justification, in pt.
+    pub width: f32,
+    /// Extra space after every character (PDF `Tc`), in pt.
+    pub spacing: f32,
+}
+
+impl Line {
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+/// How to set one block of text.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub role: Role,
+    pub size: f32,
+    /// First-line indent in pt.
+    pub indent: f32,
+    /// Justify every line except the last.
+    pub justify: bool,
+}
+
+/// A character with its face and width.
+#[derive(Debug, Clone, Copy)]
+struct Glyph {
+    c: char,
+    face: Option<usize>,
+    width: f32,
+}
+
+/// Lines of `text` set in `measure` pt. Characters no face of the role has are returned in
+/// `missing` (and set with the primary face's width so layout still completes).
+pub fn break_lines(
+    fonts: &FontSet,
+    text: &str,
+    style: Style,
+    measure: f32,
+) -> (Vec<Line>, Vec<char>) {
+    let mut missing = Vec::new();
+    let glyphs: Vec<Glyph> = text
+        .chars()
+        .filter(|c| !c.is_control())
+        .map(|c| {
+            let face = fonts.face_for(style.role, c);
+            let em = face
+                .and_then(|f| fonts.faces[f].advance(c))
+                .unwrap_or_else(|| {
+                    if !missing.contains(&c) {
+                        missing.push(c);
+                    }
+                    1.0
+                });
+            Glyph {
+                c,
+                face,
+                width: em * style.size,
+            }
+        })
+        .collect();
+    let mut lines: Vec<Vec<Glyph>> = Vec::new();
+    let mut current: Vec<Glyph> = Vec::new();
+    // Width of the glyphs on the current line; the first line is shorter by the indent.
+    let mut used = 0.0;
+    let room =
+        |lines: &Vec<Vec<Glyph>>| measure - if lines.is_empty() { style.indent } else { 0.0 };
+    for atom in atoms(&glyphs) {
+        if current.is_empty() && atom.iter().all(|g| g.c == ' ') {
+            continue;
+        }
+        let w: f32 = atom.iter().map(|g| g.width).sum();
+        let fits = |used: f32, lines: &Vec<Vec<Glyph>>| {
+            used + w - hang(atom, style.size) <= room(lines) + 0.01
+        };
+        if !fits(used, &lines) && !current.is_empty() {
+            lines.push(std::mem::take(&mut current));
+            used = 0.0;
+        }
+        if !fits(used, &lines) {
+            // An atom wider than a whole line (a long URL, a narrow table cell) is broken
+            // between characters, still never before closing punctuation.
+            for g in atom {
+                if used + g.width > room(&lines) + 0.01 && !current.is_empty() && !is_closing(g.c) {
+                    let mut carried = Vec::new();
+                    while current.len() > 1 && current.last().is_some_and(|l| is_opening(l.c)) {
+                        carried.extend(current.pop());
+                    }
+                    lines.push(std::mem::take(&mut current));
+                    carried.reverse();
+                    used = carried.iter().map(|c| c.width).sum();
+                    current = carried;
+                }
+                current.push(*g);
+                used += g.width;
+            }
+            continue;
+        }
+        current.extend_from_slice(atom);
+        used += w;
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    let count = lines.len();
+    let out = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, glyphs)| {
+            let indent = if i == 0 { style.indent } else { 0.0 };
+            let last = i + 1 == count;
+            set_line(
+                fonts,
+                &glyphs,
+                style,
+                measure - indent,
+                style.justify && !last,
+            )
+        })
+        .collect();
+    (out, missing)
+}
+
+/// Like `break_lines`, but with lines of even length: the narrowest measure that still gives
+/// the same number of lines. Used for centred text (titles, table headers), where a last line
+/// of one or two characters looks like a mistake.
+pub fn break_balanced(
+    fonts: &FontSet,
+    text: &str,
+    style: Style,
+    measure: f32,
+) -> (Vec<Line>, Vec<char>) {
+    let (lines, missing) = break_lines(fonts, text, style, measure);
+    if lines.len() < 2 {
+        return (lines, missing);
+    }
+    let (mut lo, mut hi) = (measure / lines.len() as f32 * 0.5, measure);
+    for _ in 0..16 {
+        let mid = (lo + hi) / 2.0;
+        if break_lines(fonts, text, style, mid).0.len() == lines.len() {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    (break_lines(fonts, text, style, hi).0, missing)
+}
+
+/// How far an atom may stick out past the measure: closing punctuation at its end hangs by up
+/// to half an em (its ink sits in the first half of its box), and justification takes it back.
+fn hang(atom: &[Glyph], size: f32) -> f32 {
+    match atom.last() {
+        Some(g) if is_closing(g.c) && atom.len() > 1 => g.width.min(size * 0.5),
+        _ => 0.0,
+    }
+}
+
+/// Splits glyphs into unbreakable atoms with punctuation glued to its neighbours.
+fn atoms(glyphs: &[Glyph]) -> Vec<&[Glyph]> {
+    let n = glyphs.len();
+    let mut starts = Vec::new();
+    let mut i = 0;
+    while i < n {
+        starts.push(i);
+        // Opening punctuation pulls the next atom in.
+        while i < n && is_opening(glyphs[i].c) {
+            i += 1;
+        }
+        if i < n && is_word(glyphs[i].c) {
+            while i < n && is_word(glyphs[i].c) {
+                i += 1;
+            }
+        } else if i < n {
+            i += 1;
+        }
+        // Closing punctuation stays with what it closes.
+        while i < n && is_closing(glyphs[i].c) {
+            i += 1;
+        }
+    }
+    starts.push(n);
+    starts
+        .windows(2)
+        .map(|w| &glyphs[w[0]..w[1]])
+        .filter(|a| !a.is_empty())
+        .collect()
+}
+
+fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justify: bool) -> Line {
+    let trimmed: &[Glyph] = {
+        let end = glyphs.iter().rposition(|g| g.c != ' ').map_or(0, |p| p + 1);
+        &glyphs[..end]
+    };
+    let natural: f32 = trimmed.iter().map(|g| g.width).sum();
+    let gaps = trimmed.len().saturating_sub(1) as f32;
+    let spacing = if gaps > 0.0 && (justify || natural > measure) {
+        // Overfull lines (hanging punctuation) are squeezed back; a line far too short to
+        // justify (one long word pushed down) stays ragged.
+        ((measure - natural) / gaps).clamp(-style.size * 0.5 / gaps, style.size * 0.5)
+    } else {
+        0.0
+    };
+    let mut runs: Vec<Run> = Vec::new();
+    let mut x = 0.0;
+    let primary = fonts.chain(style.role).first().copied().unwrap_or(0);
+    for g in trimmed {
+        let face = g.face.unwrap_or(primary);
+        match runs.last_mut() {
+            Some(run) if run.face == face => run.text.push(g.c),
+            _ => runs.push(Run {
+                face,
+                text: g.c.to_string(),
+                x,
+            }),
+        }
+        x += g.width + spacing;
+    }
+    Line {
+        runs,
+        width: natural + spacing * gaps,
+        spacing,
+    }
+}
+
+/// The natural width of `text` in `role` at `size`, in pt.
+pub fn measure(fonts: &FontSet, text: &str, role: Role, size: f32) -> f32 {
+    text.chars()
+        .map(|c| {
+            fonts
+                .face_for(role, c)
+                .and_then(|f| fonts.faces[f].advance(c))
+                .unwrap_or(1.0)
+                * size
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_classes() {
+        assert!(is_closing('。') && is_closing('”') && is_closing('）'));
+        assert!(is_opening('（') && is_opening('“') && is_opening('《'));
+        assert!(!is_closing('中') && !is_opening('中'));
+    }
+}

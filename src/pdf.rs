@@ -1,0 +1,198 @@
+//! Pages from `layout` → a PDF through printpdf: fonts embedded as subsets with ToUnicode,
+//! document information, a fixed creation date, byte-identical output for identical input.
+
+use std::collections::BTreeMap;
+
+use printpdf::{
+    FontId, Line, LinePoint, Mm, OffsetDateTime, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
+};
+
+use crate::layout::fonts::FontSet;
+use crate::layout::page::{PAGE_HEIGHT_MM, PAGE_WIDTH_MM};
+use crate::layout::{Item, Laid};
+use crate::model::Date;
+
+/// Document information written into the PDF.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub title: String,
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// Creation date: 发布日期, else `SOURCE_DATE_EPOCH`, else the epoch — never the clock.
+    pub date: Option<Date>,
+}
+
+/// The PDF bytes of a typeset report.
+pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&meta.title);
+    let info = &mut doc.metadata.info;
+    info.author = meta.author.clone();
+    info.subject = meta.subject.clone();
+    info.keywords = meta.keywords.clone();
+    info.creator = concat!("nianbao ", env!("CARGO_PKG_VERSION")).to_string();
+    info.producer = info.creator.clone();
+    let when = creation_time(meta.date);
+    info.creation_date = when;
+    info.modification_date = when;
+    info.metadata_date = when;
+
+    let ids = register_fonts(&mut doc, laid, fonts);
+    let pages = laid
+        .pages
+        .iter()
+        .map(|page| {
+            PdfPage::new(
+                Mm(PAGE_WIDTH_MM),
+                Mm(PAGE_HEIGHT_MM),
+                ops(&page.items, &ids),
+            )
+        })
+        .collect();
+    doc.with_pages(pages);
+    doc.save(&PdfSaveOptions::default(), &mut Vec::new())
+}
+
+/// Registers the faces the pages use under stable ids (printpdf's own ids come from a
+/// process-wide counter, which would make parallel builds differ run to run). The id's first six
+/// letters become the subset tag, so they are uppercase letters.
+fn register_fonts(doc: &mut PdfDocument, laid: &Laid, fonts: &FontSet) -> BTreeMap<usize, FontId> {
+    let mut ids = BTreeMap::new();
+    for page in &laid.pages {
+        for item in &page.items {
+            if let Item::Text { face, .. } = item {
+                ids.entry(*face)
+                    .or_insert_with(|| FontId(subset_tag(*face)));
+            }
+        }
+    }
+    for (face, id) in &ids {
+        let parsed = fonts.faces[*face].parsed.clone();
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(parsed));
+    }
+    ids
+}
+
+/// `NBAAAA`, `NBAAAB` …: six uppercase letters from a face index.
+fn subset_tag(index: usize) -> String {
+    let mut n = index;
+    let mut tail = [b'A'; 4];
+    for slot in tail.iter_mut().rev() {
+        *slot = b'A' + (n % 26) as u8;
+        n /= 26;
+    }
+    format!("NB{}", String::from_utf8_lossy(&tail))
+}
+
+fn creation_time(date: Option<Date>) -> OffsetDateTime {
+    let seconds = match date {
+        Some(d) => d.to_unix_days() * 86_400,
+        None => std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse::<i64>().ok())
+            .unwrap_or(0),
+    };
+    OffsetDateTime::from_unix_timestamp(seconds)
+        .or_else(|_| OffsetDateTime::from_unix_timestamp(0))
+        .expect("the epoch is a valid timestamp")
+}
+
+fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let mut in_text = false;
+    let mut font: Option<(usize, f32)> = None;
+    let mut spacing = 0.0f32;
+    ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+    for item in items {
+        match item {
+            Item::Text {
+                face,
+                size,
+                x,
+                y,
+                text,
+                spacing: tc,
+            } => {
+                let Some(id) = ids.get(face) else { continue };
+                if !in_text {
+                    ops.push(Op::StartTextSection);
+                    in_text = true;
+                    font = None;
+                    spacing = 0.0;
+                }
+                if font != Some((*face, *size)) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(id.clone()),
+                        size: Pt(*size),
+                    });
+                    font = Some((*face, *size));
+                }
+                if (spacing - tc).abs() > 1e-4 {
+                    ops.push(Op::SetCharacterSpacing { multiplier: *tc });
+                    spacing = *tc;
+                }
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
+                });
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::Text(text.clone())],
+                });
+            }
+            Item::Rect {
+                x,
+                y,
+                width,
+                height,
+            } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                let corners = [
+                    (*x, *y),
+                    (x + width, *y),
+                    (x + width, y + height),
+                    (*x, y + height),
+                ];
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: corners
+                            .iter()
+                            .map(|(px, py)| LinePoint {
+                                p: Point {
+                                    x: Pt(*px),
+                                    y: Pt(*py),
+                                },
+                                bezier: false,
+                            })
+                            .collect(),
+                        is_closed: true,
+                    },
+                });
+            }
+        }
+    }
+    if in_text {
+        ops.push(Op::EndTextSection);
+    }
+    ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subset_tags_are_six_uppercase_letters() {
+        for i in [0, 1, 25, 26, 500] {
+            let t = subset_tag(i);
+            assert_eq!(t.len(), 6);
+            assert!(t.chars().all(|c| c.is_ascii_uppercase()));
+        }
+        assert_ne!(subset_tag(1), subset_tag(26));
+    }
+}

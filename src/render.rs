@@ -1,0 +1,240 @@
+//! Report → Markdown through tera templates.
+//!
+//! The built-in templates are compiled into the binary; a file of the same name in a user's
+//! `templates/` folder replaces the built-in one (zola's override order). Templates are loaded
+//! once and shared by every report of a batch.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context as _, Result};
+use serde::Serialize;
+use tera::{Context, Kwargs, State, Tera};
+
+use crate::model::{Info, Report, TableData, Topic};
+use crate::schema;
+
+pub const ENTRY: &str = "report.md.tera";
+
+/// The built-in templates, by file name.
+pub const BUILTIN: [(&str, &str); 3] = [
+    (ENTRY, include_str!("../templates/report.md.tera")),
+    (
+        "preamble.md.tera",
+        include_str!("../templates/preamble.md.tera"),
+    ),
+    (
+        "topics.md.tera",
+        include_str!("../templates/topics.md.tera"),
+    ),
+];
+
+pub struct Templates {
+    tera: Tera,
+    /// Which templates came from the user's folder, for messages.
+    pub overridden: Vec<String>,
+}
+
+impl Templates {
+    /// Built-ins, each replaced by `dir/<name>` when that file exists.
+    pub fn load(dir: Option<&Path>) -> Result<Templates> {
+        let mut tera = Tera::new();
+        tera.register_filter("md", md_filter);
+        tera.register_filter("cn_num", cn_num_filter);
+        let mut overridden = Vec::new();
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for (name, builtin) in BUILTIN {
+            let user = dir.map(|d| d.join(name)).filter(|p| p.is_file());
+            let source = match &user {
+                Some(path) => {
+                    overridden.push(path.display().to_string());
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("无法读取模板 {}", path.display()))?
+                }
+                None => builtin.to_string(),
+            };
+            sources.push((name.to_string(), source));
+        }
+        tera.add_raw_templates(sources)
+            .map_err(|e| anyhow::anyhow!("模板有错误：{}", describe(&e)))?;
+        Ok(Templates { tera, overridden })
+    }
+
+    /// The report as Markdown.
+    pub fn render(&self, report: &Report) -> Result<String> {
+        let context = Context::from_serialize(&View::new(report))
+            .map_err(|e| anyhow::anyhow!("无法准备模板数据：{}", describe(&e)))?;
+        self.tera
+            .render(ENTRY, &context)
+            .map_err(|e| anyhow::anyhow!("渲染模板 {ENTRY} 出错：{}", describe(&e)))
+    }
+}
+
+fn describe(e: &tera::Error) -> String {
+    use std::error::Error as _;
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(&format!("；{s}"));
+        source = s.source();
+    }
+    text
+}
+
+/// The template context: the report plus what templates should not have to compute.
+#[derive(Serialize)]
+struct View<'a> {
+    info: &'a Info,
+    t2: &'a TableData,
+    t3: &'a TableData,
+    t4: &'a TableData,
+    /// Every section key present, so templates can index `text.problems` without guards.
+    text: BTreeMap<&'static str, &'a [Topic]>,
+    headings: BTreeMap<&'static str, &'static str>,
+    /// `地址：…；邮编：…；电话：…；电子邮箱：…`, only the parts given.
+    contact: String,
+}
+
+impl<'a> View<'a> {
+    fn new(report: &'a Report) -> Self {
+        let text = schema::SECTIONS
+            .iter()
+            .map(|(key, _)| {
+                (
+                    *key,
+                    report.text.get(*key).map(Vec::as_slice).unwrap_or(&[]),
+                )
+            })
+            .collect();
+        let info = &report.info;
+        let contact = [
+            ("地址", &info.address),
+            ("邮编", &info.postcode),
+            ("电话", &info.phone),
+            ("电子邮箱", &info.email),
+        ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}：{}", v.trim()))
+        .collect::<Vec<_>>()
+        .join("；");
+        View {
+            info,
+            t2: &report.t2,
+            t3: &report.t3,
+            t4: &report.t4,
+            text,
+            headings: schema::SECTIONS.iter().copied().collect(),
+            contact,
+        }
+    }
+}
+
+/// Escapes text so Markdown prints it verbatim: every ASCII punctuation character gets a
+/// backslash (CommonMark allows that for all of them), and line breaks become spaces.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\r' => out.push(' '),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn md_filter(value: &str, _: Kwargs, _: &State) -> String {
+    escape_markdown(value)
+}
+
+/// 1 → 一, 12 → 十二, 20 → 二十: outline numbers up to 99.
+pub fn chinese_number(n: i64) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => DIGITS[n as usize].to_string(),
+        10..=19 => format!(
+            "十{}",
+            if n == 10 {
+                ""
+            } else {
+                DIGITS[(n - 10) as usize]
+            }
+        ),
+        20..=99 => {
+            let ones = if n % 10 == 0 {
+                ""
+            } else {
+                DIGITS[(n % 10) as usize]
+            };
+            format!("{}十{ones}", DIGITS[(n / 10) as usize])
+        }
+        _ => n.to_string(),
+    }
+}
+
+fn cn_num_filter(value: i64, _: Kwargs, _: &State) -> String {
+    chinese_number(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Paragraph;
+
+    #[test]
+    fn numbers_in_chinese() {
+        assert_eq!(chinese_number(1), "一");
+        assert_eq!(chinese_number(10), "十");
+        assert_eq!(chinese_number(14), "十四");
+        assert_eq!(chinese_number(30), "三十");
+        assert_eq!(chinese_number(42), "四十二");
+    }
+
+    #[test]
+    fn markdown_escape_keeps_text_literal() {
+        assert_eq!(escape_markdown("1. *a* <b>"), "1\\. \\*a\\* \\<b\\>");
+    }
+
+    #[test]
+    fn renders_headings_topics_and_tables() {
+        let mut report = crate::workbook::blank::blank_report("测试局", 2025);
+        report.text.insert(
+            "problems".into(),
+            vec![Topic {
+                title: String::new(),
+                paragraphs: vec![Paragraph {
+                    text: "# 不是标题".into(),
+                    source: None,
+                }],
+            }],
+        );
+        let md = Templates::load(None).unwrap().render(&report).unwrap();
+        assert!(md.contains("# 测试局2025年政府信息公开工作年度报告"));
+        assert!(md.contains("### （五）监督保障"));
+        assert!(md.contains("<!-- table:t3 -->"));
+        assert!(md.contains("\\# 不是标题"));
+        for (_, h) in schema::SECTIONS {
+            assert!(md.contains(&format!("## {h}")), "{h}");
+        }
+    }
+
+    #[test]
+    fn a_user_template_overrides_the_builtin() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("preamble.md.tera"),
+            "自定义开头{{ info.year }}",
+        )
+        .unwrap();
+        let t = Templates::load(Some(dir.path())).unwrap();
+        assert_eq!(t.overridden.len(), 1);
+        let md = t
+            .render(&crate::workbook::blank::blank_report("局", 2025))
+            .unwrap();
+        assert!(md.contains("自定义开头2025"));
+    }
+}

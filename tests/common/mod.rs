@@ -1,0 +1,215 @@
+//! Test support: reports from TOML sources, workbooks written with the crate's own writer, and
+//! the real binary run in a scratch folder.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use nianbao::model::{Date, Decimal, Info, Paragraph, Report, TableData, Topic, Value};
+use nianbao::schema::{self, TableId};
+use nianbao::workbook::blank;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn sample_sources() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("tests/fixtures/samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A report from a sample's TOML source; 总计 cells are computed from their addends.
+pub fn report_from_toml(path: &Path) -> Report {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    let info = doc["info"].as_table().unwrap();
+    let s = |k: &str| {
+        info.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let published = info
+        .get("published")
+        .and_then(|v| v.as_str())
+        .and_then(parse_cn_date);
+    let mut report = Report {
+        info: Info {
+            agency: s("agency"),
+            year: info
+                .get("year")
+                .and_then(|v| v.as_integer())
+                .map(|y| y as i32),
+            year_text: String::new(),
+            published,
+            published_text: published.map(|d| d.chinese()).unwrap_or_default(),
+            address: s("address"),
+            postcode: s("postcode"),
+            phone: s("phone"),
+            email: s("email"),
+            website: s("website"),
+        },
+        ..Report::default()
+    };
+    for entry in doc["text"].as_array().unwrap() {
+        let section = entry["section"].as_str().unwrap().to_string();
+        let topic = Topic {
+            title: entry
+                .get("topic")
+                .and_then(|t| t.as_str())
+                .unwrap_or("")
+                .to_string(),
+            paragraphs: entry["paragraphs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| Paragraph {
+                    text: p.as_str().unwrap().to_string(),
+                    source: None,
+                })
+                .collect(),
+        };
+        report.text.entry(section).or_default().push(topic);
+    }
+    fill_t2(&mut report.t2, doc["t2"].as_table().unwrap());
+    fill_rows(&mut report.t3, TableId::T3, doc["t3"].as_table().unwrap());
+    fill_t4(&mut report.t4, doc["t4"].as_table().unwrap());
+    for id in [TableId::T2, TableId::T3, TableId::T4] {
+        compute_totals(report.table_mut(id), id);
+        report.table_mut(id).complete = true;
+    }
+    report
+}
+
+fn parse_cn_date(s: &str) -> Option<Date> {
+    let nums: Vec<i64> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().unwrap())
+        .collect();
+    Date::new(nums[0] as i32, nums[1] as u32, nums[2] as u32)
+}
+
+fn number(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::Integer(i) => Value::Number(Decimal::from_int(*i)),
+        toml::Value::String(s) => Value::Number(Decimal::parse(s).unwrap()),
+        other => panic!("not a number: {other}"),
+    }
+}
+
+pub fn set(data: &mut TableData, id: TableId, row: &str, col: &str, value: Value) {
+    let t = schema::table(id);
+    let (_, f) = t
+        .field(row, col)
+        .unwrap_or_else(|| panic!("no field {row}/{col}"));
+    data.values.insert((f.row, f.col), value);
+}
+
+fn fill_t2(data: &mut TableData, t: &toml::Table) {
+    let table = schema::table(TableId::T2);
+    for (row, values) in t {
+        let cols: Vec<&str> = table
+            .fields
+            .iter()
+            .filter(|f| f.row == row)
+            .map(|f| f.col)
+            .collect();
+        for (col, v) in cols.iter().zip(values.as_array().unwrap()) {
+            set(data, TableId::T2, row, col, number(v));
+        }
+    }
+}
+
+fn fill_rows(data: &mut TableData, id: TableId, t: &toml::Table) {
+    let cols = schema::t3_applicants();
+    for (row, values) in t {
+        for (col, v) in cols.iter().zip(values.as_array().unwrap()) {
+            set(data, id, row, col, number(v));
+        }
+    }
+}
+
+fn fill_t4(data: &mut TableData, t: &toml::Table) {
+    for (block, values) in t {
+        for ((outcome, _), v) in schema::T4_OUTCOMES.iter().zip(values.as_array().unwrap()) {
+            set(
+                data,
+                TableId::T4,
+                schema::T4_ROW,
+                schema::t4_col(block, outcome),
+                number(v),
+            );
+        }
+    }
+}
+
+/// Sets every 总计 to the sum of its addends (row totals first, so 总计/总计 is right).
+pub fn compute_totals(data: &mut TableData, id: TableId) {
+    let t = schema::table(id);
+    let mut order: Vec<usize> = (0..t.fields.len())
+        .filter(|i| t.fields[*i].is_total)
+        .collect();
+    order.sort_by_key(|i| (t.fields[*i].col == "total") as u8);
+    for i in order {
+        let sum: i64 = t
+            .addends(i)
+            .unwrap()
+            .iter()
+            .map(|j| {
+                let f = &t.fields[*j];
+                data.int(f.row, f.col)
+            })
+            .sum();
+        let f = &t.fields[i];
+        data.values
+            .insert((f.row, f.col), Value::Number(Decimal::from_int(sum)));
+    }
+}
+
+/// The input workbook for `report`, as the crate writes it.
+pub fn workbook_bytes(report: &Report) -> Vec<u8> {
+    blank::write_input(report).unwrap()
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+}
+
+/// Runs the binary in `dir`; returns (exit code, stdout, stderr).
+pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = bin().current_dir(dir).args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+/// Text of a PDF by `pdftotext -raw`, with white space removed (CJK text has none of its own).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed for the PDF tests");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+pub fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
