@@ -51,7 +51,44 @@ pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Vec<u8> {
         })
         .collect();
     doc.with_pages(pages);
-    doc.save(&PdfSaveOptions::default(), &mut Vec::new())
+    let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut Vec::new());
+    // printpdf draws the file identifier from a process-wide counter; derive it from the content.
+    let id = document_id(laid, meta);
+    lo.trailer.set(
+        "ID",
+        lopdf::Object::Array(vec![
+            lopdf::Object::string_literal(id.clone()),
+            lopdf::Object::string_literal(id),
+        ]),
+    );
+    lo.compress();
+    let mut bytes = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = lo.save_to(&mut bytes);
+    bytes
+}
+
+/// 32 hex digits that change whenever the pages or the metadata change.
+fn document_id(laid: &Laid, meta: &Meta) -> String {
+    let mut a = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut b = Fnv(0x8422_2325_cbf2_9ce4);
+    let text = format!("{meta:?}{:?}", laid.pages);
+    a.write(text.as_bytes());
+    b.write(text.as_bytes());
+    b.write(&a.0.to_le_bytes());
+    format!("{:016x}{:016x}", a.0, b.0)
+}
+
+/// FNV-1a: a stable hash (std's hasher may change between Rust releases).
+struct Fnv(u64);
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 ^= *byte as u64;
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
 }
 
 /// Registers the faces the pages use under stable ids (printpdf's own ids come from a

@@ -47,9 +47,13 @@ impl Templates {
             let user = dir.map(|d| d.join(name)).filter(|p| p.is_file());
             let source = match &user {
                 Some(path) => {
-                    overridden.push(path.display().to_string());
-                    std::fs::read_to_string(path)
-                        .with_context(|| format!("无法读取模板 {}", path.display()))?
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("无法读取模板 {}", path.display()))?;
+                    // A copy of the built-in (the repository's own templates/) is no override.
+                    if text != builtin {
+                        overridden.push(path.display().to_string());
+                    }
+                    text
                 }
                 None => builtin.to_string(),
             };

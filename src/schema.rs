@@ -644,9 +644,9 @@ mod tests {
     fn assert_tiled(t: &Table) {
         let mut seen = vec![vec![0u8; t.columns]; t.rows()];
         for c in &t.grid {
-            for r in c.row..c.row + c.rows {
-                for k in c.col..c.col + c.cols {
-                    seen[r][k] += 1;
+            for row in &mut seen[c.row..c.row + c.rows] {
+                for n in &mut row[c.col..c.col + c.cols] {
+                    *n += 1;
                 }
             }
         }

@@ -10,7 +10,7 @@ pub mod text;
 
 use crate::doc::{Block, Document};
 use crate::model::Report;
-use crate::schema;
+use crate::schema::{self, RowKind};
 
 use fonts::{FontSet, Role};
 use page::{Geometry, baseline};
@@ -266,6 +266,11 @@ impl Writer<'_> {
             while end < t.rows() && used + layout.row_heights[end] <= self.room() + 0.01 {
                 used += layout.row_heights[end];
                 end += 1;
+            }
+            // A caption or header row never ends a page: it moves down with its rows.
+            while end > start + 1 && end < t.rows() && t.row_kinds[end - 1] != RowKind::Data {
+                end -= 1;
+                used -= layout.row_heights[end];
             }
             if end == start {
                 // Not even one row fits: a fresh page with the header repeated.

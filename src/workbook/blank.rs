@@ -134,10 +134,8 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
         .set_background_color(rust_xlsxwriter::Color::RGB(0xFFF2CC))
         .set_align(FormatAlign::Left)
         .set_align(FormatAlign::VerticalCenter);
-    let hint = Format::new().set_font_color(rust_xlsxwriter::Color::Gray);
     ws.set_column_width(0, 14)?;
     ws.set_column_width(1, 48)?;
-    ws.set_column_width(2, 40)?;
     for (i, (key, name, required)) in input::INFO_FIELDS.iter().enumerate() {
         let r = i as u32;
         ws.set_row_height(r, 22)?;
@@ -153,23 +151,23 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
             _ => String::new(),
         };
         match (*key, info.year) {
-            ("year", Some(y)) => {
-                ws.write_number_with_format(r, 1, y as f64, &value)?;
-                let dv = DataValidation::new()
-                    .allow_whole_number(rust_xlsxwriter::DataValidationRule::Between(2021, 2100))
-                    .set_error_message("请填写四位数字年份，例如 2025。")?;
-                ws.add_data_validation(r, 1, r, 1, &dv)?;
-            }
-            _ => {
-                ws.write_string_with_format(r, 1, &text, &value)?;
-            }
-        }
-        let note = match (*key, *required) {
-            ("published", _) => "可选，如 2026年1月20日；不填则报告不写日期",
-            (_, true) => "必填",
-            _ => "可选",
+            ("year", Some(y)) => ws.write_number_with_format(r, 1, y as f64, &value)?,
+            _ => ws.write_string_with_format(r, 1, &text, &value)?,
         };
-        ws.write_string_with_format(r, 2, note, &hint)?;
+        // Hints live in the cell's input message, not in a cell the reader could take for data.
+        let hint = match (*key, *required) {
+            ("year", _) => "必填：四位数字年份，例如 2025",
+            ("published", _) => "可选：如 2026年1月20日；不填则报告不写日期",
+            (_, true) => "必填",
+            _ => "可选：填写后写入报告开头的联系方式",
+        };
+        let dv = match *key {
+            "year" => DataValidation::new()
+                .allow_whole_number(rust_xlsxwriter::DataValidationRule::Between(2021, 2100))
+                .set_error_message("请填写四位数字年份，例如 2025。")?,
+            _ => DataValidation::new().allow_any_value(),
+        };
+        ws.add_data_validation(r, 1, r, 1, &dv.set_input_message(hint)?)?;
     }
     ws.protect_with_options(&editable());
     Ok(())

@@ -259,10 +259,13 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
             });
         }
         if let Some(t) = topics.last_mut() {
-            t.paragraphs.push(Paragraph {
-                text: body,
-                source: Some(CellRef::new(&sheet.name, r, bc)),
-            });
+            // Line breaks inside a cell (Alt+Enter) separate paragraphs.
+            for line in body.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                t.paragraphs.push(Paragraph {
+                    text: line.to_string(),
+                    source: Some(CellRef::new(&sheet.name, r, bc)),
+                });
+            }
         }
     }
 }

@@ -103,9 +103,15 @@ pub fn write_table(
                 if merged {
                     ws.merge_range(r1, c1, r2, c2, "", format)?;
                 }
-                match table.addends(*index).filter(|_| mode == Mode::Input) {
-                    Some(addends) => {
-                        let formula = sum_formula(table, &addends, top, data);
+                // A total that disagrees with its addends was typed over the formula: keep it,
+                // so the workbook says what the report says.
+                let formula = table
+                    .addends(*index)
+                    .filter(|_| mode == Mode::Input)
+                    .map(|addends| sum_formula(table, &addends, top, data))
+                    .filter(|(_, sum)| !typed_over(&value, *sum));
+                match formula {
+                    Some((formula, _)) => {
                         ws.write_formula_with_format(r1, c1, formula, format)?;
                     }
                     None => write_value(ws, (r1, c1), &value, format)?,
@@ -149,9 +155,23 @@ fn write_value(
     Ok(())
 }
 
+/// A total whose value is not what its formula would give.
+fn typed_over(value: &Value, sum: i64) -> bool {
+    match value {
+        Value::Blank => false,
+        Value::Number(d) => d.as_integer() != Some(sum),
+        Value::Invalid(_) => true,
+    }
+}
+
 /// `=SUM(D4:I4)` over the addends' cells, with the result cached so readers that do not
 /// recalculate (calamine, previews) see the right number.
-fn sum_formula(table: &Table, addends: &[usize], top: u32, data: Option<&TableData>) -> Formula {
+fn sum_formula(
+    table: &Table,
+    addends: &[usize],
+    top: u32,
+    data: Option<&TableData>,
+) -> (Formula, i64) {
     let cells: Vec<(u32, u32)> = addends
         .iter()
         .filter_map(|i| table.field_cell(*i))
@@ -168,7 +188,8 @@ fn sum_formula(table: &Table, addends: &[usize], top: u32, data: Option<&TableDa
                 .sum()
         })
         .unwrap_or(0);
-    Formula::new(format!("=SUM({})", ranges(&cells))).set_result(result.to_string())
+    let formula = Formula::new(format!("=SUM({})", ranges(&cells))).set_result(result.to_string());
+    (formula, result)
 }
 
 /// Cell list as A1 ranges: consecutive cells in one row or one column become `D4:I4`.

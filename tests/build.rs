@@ -1,0 +1,327 @@
+//! `nianbao build` end to end on the samples and on broken workbooks: what the PDF says (by
+//! pdftotext), how its fonts are embedded (pdffonts), what the XLSX holds (re-read with
+//! calamine), and that rebuilding gives the same bytes.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use common::*;
+use nianbao::model::{Decimal, Paragraph, Topic, Value, display_value};
+use nianbao::schema::{self, Content, TableId};
+
+/// A scratch folder with the given workbooks in input/.
+fn workspace(books: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("input")).unwrap();
+    for (name, bytes) in books {
+        std::fs::write(dir.path().join("input").join(name), bytes).unwrap();
+    }
+    dir
+}
+
+fn samples() -> Vec<(String, Vec<u8>)> {
+    sample_sources()
+        .iter()
+        .map(|src| {
+            let agency = report_from_toml(src).info.agency;
+            let name = format!("{agency}.xlsx");
+            (
+                name.clone(),
+                std::fs::read(repo().join("input").join(&name)).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn sample_workspace() -> tempfile::TempDir {
+    let books = samples();
+    let refs: Vec<(&str, Vec<u8>)> = books.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    workspace(&refs)
+}
+
+/// PDF text without white space and without the page numbers "— N —" between pages.
+fn report_text(pdf: &Path) -> String {
+    let text = pdf_text(pdf);
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '—' {
+            let digits = chars[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits > 0 && chars.get(i + 1 + digits) == Some(&'—') {
+                i += digits + 2;
+                continue;
+            }
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+#[test]
+fn samples_build_into_pdfs_that_carry_every_word() {
+    let ws = sample_workspace();
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("共 0 个错误"), "{err}");
+    for src in sample_sources() {
+        let report = report_from_toml(&src);
+        let pdf = ws
+            .path()
+            .join(format!("output/2025/{}.pdf", report.info.agency));
+        let text = report_text(&pdf);
+        for (_, heading) in schema::SECTIONS {
+            assert!(
+                text.contains(heading),
+                "{}: heading {heading}",
+                pdf.display()
+            );
+        }
+        for table in schema::tables() {
+            for cell in &table.grid {
+                if let Content::Label(label) = cell.content {
+                    assert!(
+                        text.contains(&squeeze(label)),
+                        "{}: label {label}",
+                        pdf.display()
+                    );
+                }
+            }
+        }
+        for p in report.paragraphs() {
+            assert!(
+                text.contains(&squeeze(&p.text)),
+                "{}: paragraph {}",
+                pdf.display(),
+                p.text
+            );
+        }
+        let title = format!("{}2025年政府信息公开工作年度报告", report.info.agency);
+        assert!(text.starts_with(&title), "{}", &text[..60.min(text.len())]);
+        assert!(text.contains("统计期限自2025年1月1日起至2025年12月31日止"));
+        assert!(text.contains(&squeeze(&report.info.phone)));
+        let t3 = report.table(TableId::T3);
+        let row = format!("{}{}", squeeze(schema::T3_NEW.1), t3.int("new", "natural"));
+        assert!(text.contains(&row), "{}: {row}", pdf.display());
+        assert_fonts_embedded(&pdf);
+    }
+}
+
+fn assert_fonts_embedded(pdf: &Path) {
+    let out = Command::new("pdffonts")
+        .arg(pdf)
+        .output()
+        .expect("pdffonts (poppler-utils)");
+    let listing = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "{listing}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], ["yes", "yes", "yes"], "{row}");
+    }
+}
+
+#[test]
+fn output_xlsx_has_the_official_labels_and_the_input_numbers() {
+    let ws = sample_workspace();
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    for src in sample_sources() {
+        let report = report_from_toml(&src);
+        let path = ws
+            .path()
+            .join(format!("output/2025/{}.xlsx", report.info.agency));
+        let mut wb = open_workbook_auto(&path).unwrap();
+        for table in schema::tables() {
+            let range = wb.worksheet_range(table.sheet).unwrap();
+            let at = |r: usize, c: usize| {
+                range
+                    .get_value(((r + 3) as u32, c as u32))
+                    .cloned()
+                    .unwrap_or(Data::Empty)
+            };
+            for cell in &table.grid {
+                match &cell.content {
+                    Content::Label(label) => {
+                        assert_eq!(
+                            at(cell.row, cell.col),
+                            Data::String(label.to_string()),
+                            "{}",
+                            table.sheet
+                        )
+                    }
+                    Content::Field(i) => {
+                        let f = &table.fields[*i];
+                        let want = display_value(report.table(table.id).get(f.row, f.col), f.kind);
+                        let got = match at(cell.row, cell.col) {
+                            Data::Float(x) => Decimal::from_f64(x).unwrap().to_string(),
+                            other => panic!("{} {}/{}: {other:?}", table.sheet, f.row, f.col),
+                        };
+                        assert_eq!(got, want, "{} {}/{}", table.sheet, f.row, f.col);
+                    }
+                }
+            }
+        }
+        let text = wb.worksheet_range("报告正文").unwrap();
+        let cells: Vec<String> = text.rows().flatten().map(|d| d.to_string()).collect();
+        for p in report.paragraphs() {
+            assert!(cells.contains(&p.text), "{}", p.text);
+        }
+    }
+}
+
+#[test]
+fn rebuilding_gives_identical_bytes() {
+    let ws = sample_workspace();
+    let (a, b) = (ws.path().join("a"), ws.path().join("b"));
+    for out in [&a, &b] {
+        let (code, _, err) = run(ws.path(), &["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 0, "{err}");
+    }
+    let files = |dir: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("2025"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(files(&a).len(), 6);
+    for (x, y) in files(&a).iter().zip(files(&b)) {
+        let same = std::fs::read(x).unwrap() == std::fs::read(&y).unwrap();
+        assert!(same, "{} differs between two builds", x.display());
+    }
+}
+
+#[test]
+fn a_workbook_that_does_not_add_up_gets_findings_and_no_pdf() {
+    let mut broken = report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml"));
+    broken.info.agency = "江岚县错误示例局".into();
+    set(
+        &mut broken.t3,
+        TableId::T3,
+        "new",
+        "natural",
+        Value::Number(Decimal::from_int(30)),
+    );
+    compute_totals(&mut broken.t3, TableId::T3);
+    let good = std::fs::read(repo().join("input/江岚县青石镇人民政府.xlsx")).unwrap();
+    let ws = workspace(&[
+        ("broken.xlsx", workbook_bytes(&broken)),
+        ("good.xlsx", good),
+    ]);
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("错误[R3] input/broken.xlsx [表三]!D6:D30"),
+        "{err}"
+    );
+    assert!(
+        err.contains("「自然人」列：第一项加第二项之和为 30 + 1 = 31"),
+        "{err}"
+    );
+    assert!(
+        err.contains("江岚县错误示例局（input/broken.xlsx）：有 2 个错误"),
+        "{err}"
+    );
+    assert!(!ws.path().join("output/2025/江岚县错误示例局.pdf").exists());
+    assert!(
+        ws.path()
+            .join("output/2025/江岚县青石镇人民政府.pdf")
+            .exists()
+    );
+
+    let (code, out, _) = run(ws.path(), &["check", "input/broken.xlsx"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("[表三]!J6:J30"), "{out}");
+}
+
+#[test]
+fn a_character_no_font_has_is_a_finding_not_a_blank_box() {
+    let mut report =
+        report_from_toml(&repo().join("tests/fixtures/samples/江岚县青石镇人民政府.toml"));
+    report.text.insert(
+        "other".into(),
+        vec![Topic {
+            title: String::new(),
+            paragraphs: vec![Paragraph {
+                text: "本年度未收取信息处理费\u{E000}。".into(),
+                source: None,
+            }],
+        }],
+    );
+    let ws = workspace(&[("pua.xlsx", workbook_bytes(&report))]);
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("错误[G1] input/pua.xlsx [正文]!C"), "{err}");
+    assert!(err.contains("U+E000"), "{err}");
+    assert!(
+        !ws.path()
+            .join("output/2025/江岚县青石镇人民政府.pdf")
+            .exists()
+    );
+}
+
+#[test]
+fn check_on_the_samples_is_clean() {
+    let ws = sample_workspace();
+    let (code, out, err) = run(ws.path(), &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains(
+            "检查了 3 个工作簿：3 个可以生成报告，0 个有错误；共 0 个错误、0 个警告、0 个提示。"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let ws = workspace(&[]);
+    let (code, _, err) = run(ws.path(), &["check", "nowhere"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("找不到 nowhere"), "{err}");
+    let (code, _, _) = run(ws.path(), &["frobnicate"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn blank_cells_stay_blank_and_the_fee_prints_as_entered() {
+    // V1 warns about the blank, the build goes on, and the blank is not printed as 0.
+    let mut report =
+        report_from_toml(&repo().join("tests/fixtures/samples/江岚县青石镇人民政府.toml"));
+    set(
+        &mut report.t2,
+        TableId::T2,
+        "fees",
+        "amount",
+        Value::Number(Decimal::parse("4068.208").unwrap()),
+    );
+    report.t2.values.remove(&("coercion", "decisions"));
+    let ws = workspace(&[("a.xlsx", workbook_bytes(&report))]);
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("警告[V1] input/a.xlsx [表二]!B13"), "{err}");
+    let out = ws.path().join("output/2025");
+    let mut wb = open_workbook_auto(out.join("江岚县青石镇人民政府.xlsx")).unwrap();
+    let range = wb.worksheet_range("表二").unwrap();
+    assert!(matches!(range.get_value((13, 1)), None | Some(Data::Empty)));
+    assert_eq!(range.get_value((16, 1)), Some(&Data::Float(4068.208)));
+    let text = report_text(&out.join("江岚县青石镇人民政府.pdf"));
+    assert!(
+        text.contains("行政强制第二十条第（八）项"),
+        "the blank printed as something: {text}"
+    );
+    assert!(
+        text.contains("本年收费金额（单位：万元）行政事业性收费4068.208"),
+        "{text}"
+    );
+}

@@ -1,0 +1,233 @@
+//! One fixture per rule: a valid sample broken in one place, and beside it the findings
+//! (code, sheet, cell) `nianbao check --format json` must report — no more, no fewer.
+
+mod common;
+
+use common::*;
+use nianbao::model::{Decimal, Report, Value};
+use nianbao::schema::TableId;
+use serde_json::Value as Json;
+
+fn base() -> Report {
+    report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml"))
+}
+
+fn num(n: i64) -> Value {
+    Value::Number(Decimal::from_int(n))
+}
+
+struct Case {
+    name: &'static str,
+    break_it: fn(&mut Report),
+    /// (code, sheet, cell) of every finding expected.
+    expected: &'static [(&'static str, &'static str, Option<&'static str>)],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "r1-row-total",
+        break_it: |r| set(&mut r.t3, TableId::T3, "new", "total", num(28)),
+        expected: &[("R1", "表三", Some("J6")), ("R3", "表三", Some("J6:J30"))],
+    },
+    Case {
+        name: "r2-column-total",
+        // Typed 6 over the formula in E29; Excel recalculates J29 = SUM(D29:I29) = 28.
+        break_it: |r| {
+            set(&mut r.t3, TableId::T3, "total", "business", num(6));
+            set(&mut r.t3, TableId::T3, "total", "total", num(28));
+        },
+        expected: &[
+            ("R2", "表三", Some("E29")),
+            ("R2", "表三", Some("J29")),
+            ("R3", "表三", Some("E6:E30")),
+            ("R3", "表三", Some("J6:J30")),
+        ],
+    },
+    Case {
+        name: "r3-balance",
+        break_it: |r| {
+            set(&mut r.t3, TableId::T3, "carried_in", "natural", num(2));
+            compute_totals(&mut r.t3, TableId::T3);
+        },
+        expected: &[
+            ("R3", "表三", Some("D6:D30")),
+            ("R3", "表三", Some("J6:J30")),
+        ],
+    },
+    Case {
+        name: "r4-appeal-total",
+        break_it: |r| set(&mut r.t4, TableId::T4, "cases", "review_total", num(0)),
+        expected: &[("R4", "表四", Some("E6"))],
+    },
+    Case {
+        name: "r5-text-negative-fraction",
+        break_it: |r| {
+            set(
+                &mut r.t2,
+                TableId::T2,
+                "penalty",
+                "decisions",
+                Value::Invalid("无".into()),
+            );
+            set(
+                &mut r.t2,
+                TableId::T2,
+                "fees",
+                "amount",
+                Value::Number(Decimal::parse("-1.5").unwrap()),
+            );
+            set(
+                &mut r.t4,
+                TableId::T4,
+                "cases",
+                "after_upheld",
+                Value::Number(Decimal::parse("0.5").unwrap()),
+            );
+        },
+        expected: &[
+            ("R5", "表二", Some("B12")),
+            ("R5", "表二", Some("B16")),
+            ("R5", "表四", Some("K6")),
+        ],
+    },
+    Case {
+        name: "v1-blank",
+        break_it: |r| {
+            // Blank instead of 1, and one fewer carried in, so the sums still hold.
+            r.t3.values.remove(&("petition", "natural"));
+            set(&mut r.t3, TableId::T3, "carried_in", "natural", num(0));
+            compute_totals(&mut r.t3, TableId::T3);
+        },
+        expected: &[("V1", "表三", Some("D21"))],
+    },
+    Case {
+        name: "v3-year-too-old",
+        // Too old, and published six years after the period.
+        break_it: |r| r.info.year = Some(2019),
+        expected: &[("V3", "基本信息", None), ("V3", "基本信息", None)],
+    },
+    Case {
+        name: "v3-published-late",
+        break_it: |r| {
+            r.info.published = nianbao::model::Date::new(2026, 5, 6);
+            r.info.published_text = "2026年5月6日".into();
+        },
+        expected: &[("V3", "基本信息", None)],
+    },
+    Case {
+        name: "b1-no-agency",
+        break_it: |r| r.info.agency.clear(),
+        expected: &[("B1", "基本信息", None)],
+    },
+    Case {
+        name: "c1-empty-section",
+        break_it: |r| {
+            r.text.remove("other");
+        },
+        expected: &[("C1", "正文", None)],
+    },
+];
+
+fn check_json(dir: &std::path::Path, file: &str) -> (i32, Vec<Json>) {
+    let (code, out, err) = run(dir, &["check", "--format", "json", file]);
+    let parsed: Json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    (code, parsed.as_array().unwrap().clone())
+}
+
+fn key(f: &Json) -> (String, String, Option<String>) {
+    (
+        f["code"].as_str().unwrap().to_string(),
+        f["sheet"].as_str().unwrap_or("").to_string(),
+        f["cell"].as_str().map(str::to_string),
+    )
+}
+
+#[test]
+fn every_rule_has_a_fixture_that_breaks_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for case in CASES {
+        let mut report = base();
+        (case.break_it)(&mut report);
+        let file = format!("{}.xlsx", case.name);
+        std::fs::write(dir.path().join(&file), workbook_bytes(&report)).unwrap();
+        let (code, findings) = check_json(dir.path(), &file);
+        let mut got: Vec<_> = findings.iter().map(key).collect();
+        let mut want: Vec<_> = case
+            .expected
+            .iter()
+            .map(|(c, s, cell)| (c.to_string(), s.to_string(), cell.map(str::to_string)))
+            .collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "case {}: {findings:#?}", case.name);
+        let errors = findings.iter().any(|f| f["severity"] == "error");
+        assert_eq!(code, if errors { 1 } else { 0 }, "case {}", case.name);
+        for f in &findings {
+            assert!(f["file"].as_str().unwrap().ends_with(&file));
+            assert!(!f["message"].as_str().unwrap().is_empty());
+        }
+    }
+}
+
+#[test]
+fn json_findings_have_the_documented_shape() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut report = base();
+    set(&mut report.t3, TableId::T3, "new", "total", num(99));
+    std::fs::write(dir.path().join("a.xlsx"), workbook_bytes(&report)).unwrap();
+    let (_, findings) = check_json(dir.path(), "a.xlsx");
+    let f = findings.iter().find(|f| f["code"] == "R1").unwrap();
+    let mut keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "agency", "cell", "code", "file", "message", "severity", "sheet"
+        ]
+    );
+    assert_eq!(f["agency"], "江岚县交通运输局");
+    assert_eq!(f["severity"], "error");
+    assert!(
+        f["message"].as_str().unwrap().contains("实际填写 99"),
+        "{f}"
+    );
+}
+
+#[test]
+fn unreadable_missing_sheets_and_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("garbage.xlsx"), b"this is not a workbook").unwrap();
+    let (code, findings) = check_json(dir.path(), "garbage.xlsx");
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings.iter().map(key).collect::<Vec<_>>(),
+        [("F1".into(), "".into(), None)]
+    );
+
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("基本信息").unwrap();
+    ws.write_string(0, 0, "机关名称").unwrap();
+    ws.write_string(0, 1, "某局").unwrap();
+    ws.write_string(1, 0, "报告年度").unwrap();
+    ws.write_number(1, 1, 2025).unwrap();
+    wb.save(dir.path().join("partial.xlsx")).unwrap();
+    let (_, findings) = check_json(dir.path(), "partial.xlsx");
+    let mut s1: Vec<String> = findings
+        .iter()
+        .filter(|f| f["code"] == "S1")
+        .map(|f| f["sheet"].as_str().unwrap().to_string())
+        .collect();
+    s1.sort();
+    assert_eq!(s1, ["正文", "表三", "表二", "表四"]);
+
+    let dup = dir.path().join("dup");
+    std::fs::create_dir(&dup).unwrap();
+    let bytes = workbook_bytes(&base());
+    std::fs::write(dup.join("a.xlsx"), &bytes).unwrap();
+    std::fs::write(dup.join("b.xlsx"), &bytes).unwrap();
+    let (code, findings) = check_json(dir.path(), "dup");
+    assert_eq!(code, 1);
+    let b2: Vec<_> = findings.iter().filter(|f| f["code"] == "B2").collect();
+    assert_eq!(b2.len(), 1, "{findings:#?}");
+    assert!(b2[0]["file"].as_str().unwrap().ends_with("b.xlsx"));
+}
