@@ -98,8 +98,18 @@ pub fn check_all(files: &[PathBuf], ctx: &Context) -> Vec<Checked> {
     checked
 }
 
+/// Reads and checks one file. A panic inside a dependency on a malformed file is caught and
+/// becomes finding F1 for that file, so one bad workbook cannot stop a batch.
 pub fn check_file(file: &Path, ctx: &Context) -> Checked {
-    let read = workbook::read_file(file);
+    let read = std::panic::catch_unwind(|| workbook::read_file(file)).unwrap_or_else(|_| {
+        workbook::ReadOutcome {
+            report: Report::default(),
+            findings: vec![Finding::new(
+                Code::F1,
+                "读取此文件时发生内部错误，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+            )],
+        }
+    });
     let mut findings = read.findings;
     let unreadable = findings
         .iter()
@@ -173,7 +183,20 @@ pub struct Toolkit<'a> {
 
 /// Builds every workbook without errors; the others are listed with the reason.
 pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
-    checked.par_iter().map(|c| build_one(c, kit)).collect()
+    checked
+        .par_iter()
+        .map(|c| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
+                .unwrap_or_else(|_| Built {
+                    file: c.file.clone(),
+                    agency: c.agency(),
+                    outputs: Vec::new(),
+                    skipped: Some("排版时发生内部错误，请把该工作簿发给技术支持".into()),
+                    findings: Vec::new(),
+                    system_error: true,
+                })
+        })
+        .collect()
 }
 
 fn build_one(c: &Checked, kit: &Toolkit) -> Built {

@@ -17,51 +17,89 @@ use crate::render::Templates;
 use crate::rules::Context;
 use crate::workbook::blank;
 
+const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
+
 #[derive(Parser)]
 #[command(
     name = "nianbao",
     version,
     about = "政府信息公开工作年度报告：生成填报工作簿、校验数据、排版生成 PDF 和 XLSX",
-    disable_help_subcommand = true
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// 显示帮助
+    #[arg(short, long, action = clap::ArgAction::Help, global = true, help_heading = "选项")]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help_heading = "选项")]
+    version: Option<bool>,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// 为每个机关生成空白填报工作簿（input/<机关名称>.xlsx）
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao new <机关名称>... [--year 年度] [--dir 文件夹] [--force]"
+    )]
     New {
         /// 机关名称，可以写多个
-        #[arg(required = true, value_name = "机关名称")]
+        #[arg(required = true, value_name = "机关名称", help_heading = "参数")]
         agencies: Vec<String>,
         /// 报告年度（默认：上一年）
-        #[arg(long, value_name = "YYYY")]
+        #[arg(long, value_name = "年度")]
         year: Option<i32>,
-        /// 工作簿存放的文件夹
-        #[arg(long, default_value = "input", value_name = "文件夹")]
+        /// 工作簿存放的文件夹（默认 input）
+        #[arg(
+            long,
+            default_value = "input",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
         dir: PathBuf,
         /// 覆盖已存在的同名工作簿
         #[arg(long)]
         force: bool,
     },
     /// 校验工作簿并列出问题（默认检查 input/）
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao check [路径]... [--format text|json]"
+    )]
     Check {
         /// 工作簿文件或文件夹
-        #[arg(value_name = "路径")]
+        #[arg(value_name = "路径", help_heading = "参数")]
         paths: Vec<PathBuf>,
-        /// 输出格式
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        /// 输出格式：text 为便于阅读的文字（默认），json 为 JSON 数组（每条问题一个对象）
+        #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true, hide_default_value = true, value_name = "格式")]
         format: Format,
     },
     /// 校验后为每个没有错误的机关生成 PDF 和 XLSX（默认 input/ → output/）
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao build [路径]... [--out 文件夹]"
+    )]
     Build {
         /// 工作簿文件或文件夹
-        #[arg(value_name = "路径")]
+        #[arg(value_name = "路径", help_heading = "参数")]
         paths: Vec<PathBuf>,
-        /// 输出文件夹
-        #[arg(long, default_value = "output", value_name = "文件夹")]
+        /// 输出文件夹（默认 output）
+        #[arg(
+            long,
+            default_value = "output",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
         out: PathBuf,
     },
 }
@@ -75,7 +113,10 @@ enum Format {
 }
 
 pub fn run() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     let result = match cli.command {
         Command::New {
             agencies,
@@ -96,6 +137,39 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// clap's messages are English; users get them in Chinese. Help and version print as usual.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少参数 {}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "没有「{}」这个命令",
+            context(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => {
+            format!("无法识别的参数 {}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "参数 {} 的值「{}」无效",
+            context(ContextKind::InvalidArg),
+            context(ContextKind::InvalidValue)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "请指定命令：new、check 或 build".to_string()
+        }
+        _ => "命令行参数有误".to_string(),
+    };
+    eprintln!("错误：{what}。运行 nianbao --help 查看用法。");
+    ExitCode::from(2)
 }
 
 fn today() -> Date {

@@ -153,11 +153,15 @@ pub enum Value {
     Invalid(String),
 }
 
+/// No count in these tables comes near this; a larger one is a typo (R5 says so).
+pub const MAX_COUNT: i64 = 1_000_000_000;
+
 impl Value {
-    /// The value for arithmetic rules: blanks and invalid cells count as 0.
+    /// The value for arithmetic rules: blanks, invalid cells and absurd magnitudes (which R5
+    /// reports) count as 0, so sums can neither mislead nor overflow.
     pub fn as_int_or_zero(&self) -> i64 {
         match self {
-            Value::Number(d) => d.as_integer().unwrap_or(0),
+            Value::Number(d) => d.as_integer().filter(|i| i.abs() <= MAX_COUNT).unwrap_or(0),
             _ => 0,
         }
     }

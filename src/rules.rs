@@ -3,7 +3,7 @@
 //! today's date), so the same report always gives the same findings.
 
 use crate::finding::{Code, Finding, Severity};
-use crate::model::{CellRef, Date, Report, TableData, Value};
+use crate::model::{CellRef, Date, MAX_COUNT, Report, TableData, Value};
 use crate::schema::{self, Kind, Table, TableId};
 
 /// The first report year the 2021 format applies to.
@@ -152,8 +152,11 @@ fn types(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
             (Value::Number(d), _) if d.is_negative() => {
                 format!("{d} 是负数。请填写大于或等于 0 的数")
             }
-            (Value::Number(d), Kind::Count) if d.as_integer().is_none() => {
+            (Value::Number(d), Kind::Count) if d.as_integer().is_none() && d.scale > 0 => {
                 format!("{d} 不是整数。件数、数量只能是整数")
+            }
+            (Value::Number(d), Kind::Count) if d.as_integer().is_none_or(|i| i > MAX_COUNT) => {
+                format!("{d} 数字过大，请核对是否多输入了数字")
             }
             _ => continue,
         };

@@ -91,6 +91,25 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "r5-too-large",
+        // A count no agency has: R5, and it counts as 0 in the sums (so R3 fires too).
+        break_it: |r| {
+            set(
+                &mut r.t3,
+                TableId::T3,
+                "new",
+                "natural",
+                num(12_345_678_901),
+            );
+            compute_totals(&mut r.t3, TableId::T3);
+        },
+        expected: &[
+            ("R5", "表三", Some("D6")),
+            ("R3", "表三", Some("D6:D30")),
+            ("R3", "表三", Some("J6:J30")),
+        ],
+    },
+    Case {
         name: "v1-blank",
         break_it: |r| {
             // Blank instead of 1, and one fewer carried in, so the sums still hold.

@@ -249,3 +249,37 @@ fn label_normalisation_is_width_and_space_blind() {
         labels::normalize("(七)总计")
     );
 }
+
+#[test]
+fn corrupted_workbooks_become_findings_not_crashes() {
+    let good = std::fs::read(repo().join("input/江岚县交通运输局.xlsx")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = nianbao::rules::Context {
+        today: nianbao::model::Date::new(2026, 2, 1).unwrap(),
+    };
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for i in 0..120 {
+        let mut bytes = good.clone();
+        if i % 3 == 0 {
+            bytes.truncate((next() as usize) % bytes.len());
+        } else {
+            for _ in 0..(1 + i % 7) {
+                let at = (next() as usize) % bytes.len();
+                bytes[at] = next() as u8;
+            }
+        }
+        let path = dir.path().join(format!("{i}.xlsx"));
+        std::fs::write(&path, &bytes).unwrap();
+        let checked = nianbao::batch::check_file(&path, &ctx);
+        for f in &checked.findings {
+            assert!(!f.message.is_empty());
+            assert_eq!(f.file, path);
+        }
+    }
+}

@@ -38,7 +38,7 @@ pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
         Ok(wb) => wb,
         Err(e) => {
             return unreadable(format!(
-                "无法识别为 Excel/WPS/LibreOffice 工作簿（{e}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
+                "无法识别为 Excel/WPS/LibreOffice 工作簿。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。（技术信息：{e}）"
             ));
         }
     };

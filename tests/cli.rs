@@ -1,0 +1,67 @@
+//! What the user reads, snapshotted (mdBook's model): a change to any message shows up as a
+//! snapshot diff. Review with `cargo insta review` or `INSTA_UPDATE=always cargo test`.
+
+mod common;
+
+use common::*;
+use nianbao::model::{Decimal, Value};
+use nianbao::schema::TableId;
+
+fn broken_workspace() -> tempfile::TempDir {
+    let mut report = report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml"));
+    set(
+        &mut report.t3,
+        TableId::T3,
+        "carried_in",
+        "business",
+        Value::Number(Decimal::from_int(2)),
+    );
+    compute_totals(&mut report.t3, TableId::T3);
+    report.t4.values.remove(&("cases", "direct_upheld"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("input")).unwrap();
+    std::fs::write(
+        dir.path().join("input/交通运输局.xlsx"),
+        workbook_bytes(&report),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("input/~$交通运输局.xlsx"), b"lock").unwrap();
+    std::fs::write(dir.path().join("input/损坏.xlsx"), b"PK\x03\x04 truncated").unwrap();
+    dir
+}
+
+/// Replaces what changes from run to run (elapsed time) with a fixed token.
+fn redact(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.find("，用时 ") {
+            Some(i) => format!("{}，用时 [秒]。", &l[..i]),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn check_output() {
+    let ws = broken_workspace();
+    let (code, out, err) = run(ws.path(), &["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(err, "");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn build_output() {
+    let ws = broken_workspace();
+    let (code, out, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 1);
+    assert_eq!(out, "");
+    insta::assert_snapshot!(redact(&err));
+}
+
+#[test]
+fn help_is_in_chinese() {
+    let (code, out, _) = run(&repo(), &["--help"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!(out);
+}
