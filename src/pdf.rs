@@ -61,11 +61,110 @@ pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Vec<u8> {
             lopdf::Object::string_literal(id),
         ]),
     );
+    add_outline(&mut lo, &laid.outline);
+    tidy_info(&mut lo);
+    // /Lang and the outline's features need PDF 1.4; printpdf declares 1.3.
+    lo.version = "1.7".to_string();
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("Lang", lopdf::Object::string_literal("zh-CN"));
+        catalog.set(
+            "ViewerPreferences",
+            lopdf::dictionary! { "DisplayDocTitle" => true },
+        );
+    }
     lo.compress();
     let mut bytes = Vec::new();
     // Writing into memory cannot fail.
     let _ = lo.save_to(&mut bytes);
     bytes
+}
+
+/// Bookmarks: the title, with the section headings under it, each opening its page at the
+/// heading. (printpdf's own bookmarks are sorted by name within a page, which puts 三 before 二.)
+fn add_outline(lo: &mut lopdf::Document, outline: &[crate::layout::Mark]) {
+    use lopdf::{Object, dictionary};
+    let pages = lo.get_pages();
+    let Some((root, children)) = outline.split_first() else {
+        return;
+    };
+    let outlines_id = lo.new_object_id();
+    let title_id = lo.new_object_id();
+    let child_ids: Vec<_> = children.iter().map(|_| lo.new_object_id()).collect();
+    let dest = |mark: &crate::layout::Mark| -> Object {
+        match pages.get(&(mark.page as u32 + 1)) {
+            Some(page) => Object::Array(vec![
+                Object::Reference(*page),
+                "XYZ".into(),
+                Object::Null,
+                Object::Real(mark.y),
+                Object::Null,
+            ]),
+            None => Object::Null,
+        }
+    };
+    for (i, (mark, id)) in children.iter().zip(&child_ids).enumerate() {
+        let mut item = dictionary! {
+            "Title" => text_string(&mark.title),
+            "Parent" => Object::Reference(title_id),
+            "Dest" => dest(mark),
+        };
+        if i > 0 {
+            item.set("Prev", Object::Reference(child_ids[i - 1]));
+        }
+        if let Some(next) = child_ids.get(i + 1) {
+            item.set("Next", Object::Reference(*next));
+        }
+        lo.objects.insert(*id, Object::Dictionary(item));
+    }
+    let mut title = dictionary! {
+        "Title" => text_string(&root.title),
+        "Parent" => Object::Reference(outlines_id),
+        "Dest" => dest(root),
+    };
+    if let (Some(first), Some(last)) = (child_ids.first(), child_ids.last()) {
+        title.set("First", Object::Reference(*first));
+        title.set("Last", Object::Reference(*last));
+        title.set("Count", Object::Integer(child_ids.len() as i64));
+    }
+    lo.objects.insert(title_id, Object::Dictionary(title));
+    lo.objects.insert(
+        outlines_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Outlines",
+            "First" => Object::Reference(title_id),
+            "Last" => Object::Reference(title_id),
+            "Count" => Object::Integer(1 + child_ids.len() as i64),
+        }),
+    );
+    if let Ok(catalog) = lo.catalog_mut() {
+        catalog.set("Outlines", Object::Reference(outlines_id));
+        catalog.set("PageMode", "UseOutlines");
+    }
+}
+
+/// printpdf writes empty /GTS_PDFXVersion and /Identifier entries; the first makes readers
+/// believe the file claims PDF/X conformance, which it does not.
+fn tidy_info(lo: &mut lopdf::Document) {
+    let Ok(info_id) = lo
+        .trailer
+        .get(b"Info")
+        .and_then(lopdf::Object::as_reference)
+    else {
+        return;
+    };
+    if let Ok(info) = lo.get_dictionary_mut(info_id) {
+        info.remove(b"GTS_PDFXVersion");
+        info.remove(b"Identifier");
+    }
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, as outline titles need for Chinese.
+fn text_string(text: &str) -> lopdf::Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        bytes.extend(unit.to_be_bytes());
+    }
+    lopdf::Object::String(bytes, lopdf::StringFormat::Hexadecimal)
 }
 
 /// 32 hex digits that change whenever the pages or the metadata change.

@@ -51,12 +51,22 @@ pub struct MissingChar {
     pub context: String,
 }
 
+/// Where a bookmark points: the title or a level-1 heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub title: String,
+    /// 0-based page.
+    pub page: usize,
+    /// Top of the heading's line, in pt from the bottom.
+    pub y: f32,
+}
+
 /// The typeset report.
 pub struct Laid {
     pub geometry: Geometry,
     pub pages: Vec<Page>,
-    /// (title, 0-based page) of the title and the level-1 headings.
-    pub outline: Vec<(String, usize)>,
+    /// The title first, then the level-1 headings.
+    pub outline: Vec<Mark>,
     pub missing: Vec<MissingChar>,
 }
 
@@ -100,7 +110,7 @@ struct Writer<'a> {
     pages: Vec<Page>,
     /// Top of the next line box.
     y: f32,
-    outline: Vec<(String, usize)>,
+    outline: Vec<Mark>,
     missing: Vec<MissingChar>,
 }
 
@@ -156,6 +166,14 @@ impl Writer<'_> {
         self.y -= pitch;
     }
 
+    fn mark(&mut self, title: &str) {
+        self.outline.push(Mark {
+            title: title.to_string(),
+            page: self.pages.len() - 1,
+            y: self.y,
+        });
+    }
+
     /// Lines of a paragraph or heading on the body grid, the first one indented.
     fn place_paragraph(&mut self, lines: &[Line], style: Style) {
         for (i, line) in lines.iter().enumerate() {
@@ -171,7 +189,7 @@ impl Writer<'_> {
             indent: 0.0,
             justify: false,
         };
-        self.outline.push((text.to_string(), self.pages.len() - 1));
+        self.mark(text);
         let pitch = self.g.title_size * 1.6;
         let (lines, missing) = text::break_balanced(self.fonts, text, style, self.g.measure);
         self.note_missing(missing, text);
@@ -206,7 +224,7 @@ impl Writer<'_> {
             self.new_page();
         }
         if level == 1 {
-            self.outline.push((text.to_string(), self.pages.len() - 1));
+            self.mark(text);
         }
         self.place_paragraph(&lines, style);
     }

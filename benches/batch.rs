@@ -1,0 +1,100 @@
+//! Batch benchmark: N filled workbooks (the samples under N agency names) checked and built in
+//! parallel through the library, as `nianbao build` does. Prints the time of each stage, the
+//! time per report and the PDF sizes.
+//!
+//!     cargo bench --bench batch            # 300 workbooks
+//!     NIANBAO_BENCH_N=3000 cargo bench --bench batch
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::path::Path;
+use std::time::Instant;
+
+use nianbao::batch::{self, Toolkit};
+use nianbao::layout::fonts::FontSet;
+use nianbao::model::Date;
+use nianbao::render::Templates;
+use nianbao::rules::Context;
+
+fn main() {
+    let n: usize = std::env::var("NIANBAO_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let dir = tempfile::tempdir().expect("a scratch folder");
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).expect("input folder");
+    let samples: Vec<_> = common::sample_sources()
+        .iter()
+        .map(|p| common::report_from_toml(p))
+        .collect();
+    let started = Instant::now();
+    for i in 0..n {
+        let mut report = samples[i % samples.len()].clone();
+        report.info.agency = format!("{}{:04}", report.info.agency, i);
+        let bytes = common::workbook_bytes(&report);
+        std::fs::write(input.join(format!("{i:04}.xlsx")), bytes).expect("write workbook");
+    }
+    println!(
+        "prepared {n} workbooks in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let t = Instant::now();
+    let fonts = FontSet::discover(&[]).expect("Chinese fonts (apt-get install fonts-noto-cjk)");
+    let font_time = t.elapsed().as_secs_f64();
+    let templates = Templates::load(None).expect("built-in templates");
+
+    let t = Instant::now();
+    let files = batch::discover(&[input]).expect("discover");
+    let ctx = Context {
+        today: Date::new(2026, 2, 1).expect("date"),
+    };
+    let checked = batch::check_all(&files, &ctx);
+    let check_time = t.elapsed().as_secs_f64();
+    assert!(
+        checked.iter().all(|c| !c.has_errors()),
+        "bench workbooks must be valid"
+    );
+
+    let out = dir.path().join("output");
+    let kit = Toolkit {
+        fonts: &fonts,
+        templates: &templates,
+        out: &out,
+    };
+    let t = Instant::now();
+    let built = batch::build_all(&checked, &kit);
+    let build_time = t.elapsed().as_secs_f64();
+    assert!(
+        built.iter().all(|b| b.skipped.is_none()),
+        "every workbook builds"
+    );
+
+    let sizes: Vec<u64> = built
+        .iter()
+        .flat_map(|b| &b.outputs)
+        .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+        .map(|p| size(p))
+        .collect();
+    let threads = rayon::current_num_threads();
+    println!("fonts: discovered and parsed once in {font_time:.2} s");
+    println!(
+        "check: {n} workbooks in {check_time:.2} s ({:.2} ms each, {threads} threads)",
+        check_time * 1e3 / n as f64
+    );
+    println!(
+        "build: {n} reports (PDF + XLSX) in {build_time:.2} s ({:.1} ms each, {threads} threads)",
+        build_time * 1e3 / n as f64
+    );
+    println!(
+        "PDF size: mean {:.0} KB, max {:.0} KB",
+        sizes.iter().sum::<u64>() as f64 / sizes.len() as f64 / 1024.0,
+        *sizes.iter().max().unwrap_or(&0) as f64 / 1024.0
+    );
+}
+
+fn size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
