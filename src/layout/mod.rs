@@ -159,7 +159,7 @@ impl Writer<'_> {
                 x: x + run.x,
                 y,
                 text: run.text.clone(),
-                spacing: line.spacing,
+                spacing: run.spacing,
             })
             .collect();
         self.items().extend(items);
@@ -174,21 +174,32 @@ impl Writer<'_> {
         });
     }
 
-    /// Lines of a paragraph or heading on the body grid, the first one indented.
+    /// Lines of a paragraph or heading on the body grid, the first one indented. A paragraph's
+    /// first line never stands alone at the foot of a page (orphan), nor its last line alone at
+    /// the head of the next (widow).
     fn place_paragraph(&mut self, lines: &[Line], style: Style) {
-        for (i, line) in lines.iter().enumerate() {
-            let offset = if i == 0 { style.indent } else { 0.0 };
-            self.place(line, style, self.g.pitch, offset);
+        let mut i = 0;
+        while i < lines.len() {
+            let left = lines.len() - i;
+            let fit = ((self.room() + 0.01) / self.g.pitch).floor() as usize;
+            let take = lines_on_this_page(i, left, fit);
+            if take == 0 {
+                self.new_page();
+                continue;
+            }
+            for (k, line) in lines[i..i + take].iter().enumerate() {
+                let offset = if i + k == 0 { style.indent } else { 0.0 };
+                self.place(line, style, self.g.pitch, offset);
+            }
+            i += take;
+            if i < lines.len() {
+                self.new_page();
+            }
         }
     }
 
     fn title(&mut self, text: &str) {
-        let style = Style {
-            role: Role::Title,
-            size: self.g.title_size,
-            indent: 0.0,
-            justify: false,
-        };
+        let style = Style::new(Role::Title, self.g.title_size);
         self.mark(text);
         let pitch = self.g.title_size * 1.6;
         let (lines, missing) = text::break_balanced(self.fonts, text, style, self.g.measure);
@@ -201,6 +212,7 @@ impl Writer<'_> {
         self.y -= self.g.pitch;
     }
 
+    /// Headings of `level` 1 and 2 in their faces; 3, 4 and body text (0) in the body face.
     fn heading_style(&self, level: u8) -> Style {
         let role = match level {
             1 => Role::Heading1,
@@ -208,10 +220,10 @@ impl Writer<'_> {
             _ => Role::Body,
         };
         Style {
-            role,
-            size: self.g.body_size,
-            indent: 2.0 * self.g.body_size,
+            indent: 2.0 * self.g.grid_advance(),
             justify: true,
+            tracking: self.g.grid_tracking(),
+            ..Style::new(role, self.g.body_size)
         }
     }
 
@@ -252,12 +264,7 @@ impl Writer<'_> {
     }
 
     fn paragraph(&mut self, text: &str) {
-        let style = Style {
-            role: Role::Body,
-            size: self.g.body_size,
-            indent: 2.0 * self.g.body_size,
-            justify: true,
-        };
+        let style = self.heading_style(0);
         let lines = self.lines(text, style);
         self.place_paragraph(&lines, style);
     }
@@ -355,6 +362,23 @@ impl Writer<'_> {
     }
 }
 
+/// How many of a paragraph's `left` remaining lines (starting at line `first`) go on a page
+/// with room for `fit` lines: all if they fit, otherwise as many as fit without leaving an
+/// orphan or a widow; 0 means start on the next page. A fresh page always takes something.
+fn lines_on_this_page(first: usize, left: usize, fit: usize) -> usize {
+    if left <= fit {
+        return left;
+    }
+    let mut take = fit;
+    if left - take == 1 {
+        take = take.saturating_sub(1);
+    }
+    if first == 0 && take == 1 {
+        take = 0;
+    }
+    take
+}
+
 fn split_by_face(fonts: &FontSet, text: &str, role: Role, primary: usize) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     for c in text.chars() {
@@ -365,4 +389,23 @@ fn split_by_face(fonts: &FontSet, text: &str, role: Role, primary: usize) -> Vec
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lines_on_this_page;
+
+    #[test]
+    fn no_orphans_and_no_widows() {
+        assert_eq!(lines_on_this_page(0, 3, 5), 3);
+        // One line of room: the first line would be an orphan.
+        assert_eq!(lines_on_this_page(0, 3, 1), 0);
+        // Two of three fit: the last would be a widow, so one goes down with it — and that one
+        // would be an orphan, so the whole paragraph moves.
+        assert_eq!(lines_on_this_page(0, 3, 2), 0);
+        assert_eq!(lines_on_this_page(0, 5, 4), 3);
+        assert_eq!(lines_on_this_page(4, 10, 22), 10);
+        assert_eq!(lines_on_this_page(4, 30, 22), 22);
+        assert_eq!(lines_on_this_page(4, 23, 22), 21);
+    }
 }

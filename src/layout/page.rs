@@ -45,6 +45,16 @@ impl Geometry {
         }
     }
 
+    /// The advance of one body character on the 28-character grid (156 mm / 28 ≈ 15.8 pt).
+    pub fn grid_advance(&self) -> f32 {
+        self.measure / 28.0
+    }
+
+    /// What each body character gives up so that 28 of them fill the measure exactly.
+    pub fn grid_tracking(&self) -> f32 {
+        self.grid_advance() - self.body_size
+    }
+
     pub fn bottom(&self) -> f32 {
         self.top - self.depth
     }

@@ -73,12 +73,7 @@ impl TableLayout {
                     }
                 };
                 let width = col_x[c.col + c.cols] - col_x[c.col] - 2.0 * PAD_X;
-                let style = Style {
-                    role: Role::Table,
-                    size,
-                    indent: 0.0,
-                    justify: false,
-                };
+                let style = Style::new(Role::Table, size);
                 let (lines, lacking) = match align {
                     Align::Center => break_balanced(fonts, &text, style, width),
                     Align::Left => break_lines(fonts, &text, style, width),
@@ -166,7 +161,7 @@ impl TableLayout {
                         x: x + run.x,
                         y,
                         text: run.text.clone(),
-                        spacing: line.spacing,
+                        spacing: run.spacing,
                     });
                 }
                 line_top -= self.line_height;

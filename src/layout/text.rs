@@ -23,6 +23,10 @@ fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || "._-@/:%+#&=?~".contains(c)
 }
 
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
+}
+
 /// A run of text in one face at a horizontal offset within its line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
@@ -30,6 +34,9 @@ pub struct Run {
     pub text: String,
     /// Offset from the start of the line, in pt.
     pub x: f32,
+    /// Extra space after every character (PDF `Tc`), in pt: tracking, plus the justification
+    /// stretch except inside a word or number.
+    pub spacing: f32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +44,6 @@ pub struct Line {
     pub runs: Vec<Run>,
     /// Natural width plus justification, in pt.
     pub width: f32,
-    /// Extra space after every character (PDF `Tc`), in pt.
-    pub spacing: f32,
 }
 
 impl Line {
@@ -56,6 +61,20 @@ pub struct Style {
     pub indent: f32,
     /// Justify every line except the last.
     pub justify: bool,
+    /// Added to every character's advance, in pt: puts the body on the 28-character grid.
+    pub tracking: f32,
+}
+
+impl Style {
+    pub fn new(role: Role, size: f32) -> Self {
+        Style {
+            role,
+            size,
+            indent: 0.0,
+            justify: false,
+            tracking: 0.0,
+        }
+    }
 }
 
 /// A character with its face and width.
@@ -63,7 +82,11 @@ pub struct Style {
 struct Glyph {
     c: char,
     face: Option<usize>,
+    /// Advance including tracking and any squeeze.
     width: f32,
+    /// Half its em was taken away (adjacent full-width punctuation): what follows is placed
+    /// explicitly, not by the font's advance.
+    squeezed: bool,
 }
 
 /// Lines of `text` set in `measure` pt. Characters no face of the role has are returned in
@@ -91,10 +114,12 @@ pub fn break_lines(
             Glyph {
                 c,
                 face,
-                width: em * style.size,
+                width: em * style.size + style.tracking,
+                squeezed: false,
             }
         })
         .collect();
+    let glyphs = squeeze_punctuation(glyphs, style.size);
     let mut lines: Vec<Vec<Glyph>> = Vec::new();
     let mut current: Vec<Glyph> = Vec::new();
     // Width of the glyphs on the current line; the first line is shorter by the indent.
@@ -157,6 +182,33 @@ pub fn break_lines(
     (out, missing)
 }
 
+/// Full-width punctuation whose ink sits in the left half of its box (GB style).
+fn blank_after(c: char) -> bool {
+    "，。、；：）》」』】〕〉〗”’".contains(c)
+}
+
+/// Full-width punctuation whose ink sits in the right half of its box.
+fn blank_before(c: char) -> bool {
+    "（《「『【〔〈〖“‘".contains(c)
+}
+
+/// Two full-width punctuation marks side by side (`》（`, `。”`, `“《`) would leave a full em of
+/// blank between their inks; take half an em away (GB/T 15834 practice, CLREQ 3.1.6).
+fn squeeze_punctuation(mut glyphs: Vec<Glyph>, size: f32) -> Vec<Glyph> {
+    for i in 1..glyphs.len() {
+        let (a, b) = (glyphs[i - 1].c, glyphs[i].c);
+        if blank_after(a) && (blank_after(b) || blank_before(b)) {
+            glyphs[i - 1].width -= size * 0.5;
+            glyphs[i - 1].squeezed = true;
+        } else if blank_before(a) && blank_before(b) {
+            // The second one's leading blank goes: it starts half an em to the left.
+            glyphs[i - 1].width -= size * 0.5;
+            glyphs[i - 1].squeezed = true;
+        }
+    }
+    glyphs
+}
+
 /// Like `break_lines`, but with lines of even length: the narrowest measure that still gives
 /// the same number of lines. Used for centred text (titles, table headers), where a last line
 /// of one or two characters looks like a mistake.
@@ -206,6 +258,10 @@ fn atoms(glyphs: &[Glyph]) -> Vec<&[Glyph]> {
             while i < n && is_word(glyphs[i].c) {
                 i += 1;
             }
+            // A number keeps its unit: 2025年, 3862条, 18号.
+            if glyphs[i - 1].c.is_ascii_digit() && i < n && is_ideograph(glyphs[i].c) {
+                i += 1;
+            }
         } else if i < n {
             i += 1;
         }
@@ -227,9 +283,14 @@ fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justi
         let end = glyphs.iter().rposition(|g| g.c != ' ').map_or(0, |p| p + 1);
         &glyphs[..end]
     };
-    let natural: f32 = trimmed.iter().map(|g| g.width).sum();
-    let gaps = trimmed.len().saturating_sub(1) as f32;
-    let spacing = if gaps > 0.0 && (justify || natural > measure) {
+    // The last character's tracking falls outside the line.
+    let natural: f32 = trimmed.iter().map(|g| g.width).sum::<f32>() - style.tracking;
+    // Justification goes between characters, never inside a word or number.
+    let stretchable = |i: usize| !(is_word(trimmed[i].c) && is_word(trimmed[i + 1].c));
+    let gaps = (0..trimmed.len().saturating_sub(1))
+        .filter(|i| stretchable(*i))
+        .count() as f32;
+    let stretch = if gaps > 0.0 && (justify || natural > measure) {
         // Overfull lines (hanging punctuation) are squeezed back; a line far too short to
         // justify (one long word pushed down) stays ragged.
         ((measure - natural) / gaps).clamp(-style.size * 0.5 / gaps, style.size * 0.5)
@@ -238,23 +299,33 @@ fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justi
     };
     let mut runs: Vec<Run> = Vec::new();
     let mut x = 0.0;
+    let mut restart = true;
     let primary = fonts.chain(style.role).first().copied().unwrap_or(0);
-    for g in trimmed {
+    for (i, g) in trimmed.iter().enumerate() {
         let face = g.face.unwrap_or(primary);
+        let extra = if i + 1 < trimmed.len() && stretchable(i) {
+            stretch
+        } else {
+            0.0
+        };
+        let spacing = style.tracking + extra;
         match runs.last_mut() {
-            Some(run) if run.face == face => run.text.push(g.c),
+            Some(run) if run.face == face && !restart && (run.spacing - spacing).abs() < 1e-4 => {
+                run.text.push(g.c)
+            }
             _ => runs.push(Run {
                 face,
                 text: g.c.to_string(),
                 x,
+                spacing,
             }),
         }
-        x += g.width + spacing;
+        restart = g.squeezed;
+        x += g.width + extra;
     }
     Line {
         runs,
-        width: natural + spacing * gaps,
-        spacing,
+        width: natural + stretch * gaps,
     }
 }
 
