@@ -1,10 +1,15 @@
 //! Breaking Chinese text into lines.
 //!
-//! Text is cut into atoms that never break inside: one CJK character, or a run of Latin letters
-//! and digits with their joiners (`2024`, `12.5%`, `010-12345678`, an e-mail address or URL).
-//! Closing punctuation is glued to the atom before it and opening punctuation to the atom after
-//! it, so no line can start with `，。）》” …` or end with `（《“ …` (禁则). Lines are filled
-//! greedily and justified by spreading the slack over the gaps between characters.
+//! Text is cut into atoms that never break inside, at the break opportunities of the Unicode line
+//! breaking algorithm (icu_segmenter, strict): closing punctuation stays with what it closes and
+//! opening punctuation with what it opens, so no line starts with `，。）》” …` or ends with
+//! `（《“ …` (禁则). On top of that a run of Latin letters and digits (`12.5%`, `010-12345678`, an
+//! e-mail address or URL) and a number with its unit (`2025年`) are never split. Lines are filled
+//! greedily and justified by spreading the slack between characters, never inside a word.
+
+use icu_segmenter::LineSegmenter;
+use icu_segmenter::LineSegmenterBorrowed;
+use icu_segmenter::options::LineBreakOptions;
 
 use super::fonts::{FontSet, Role};
 
@@ -134,27 +139,18 @@ pub fn break_lines(
         let fits = |used: f32, lines: &Vec<Vec<Glyph>>| {
             used + w - hang(atom, style.size) <= room(lines) + 0.01
         };
+        if w - hang(atom, style.size) > measure + 0.01 {
+            // Wider than any line (a long URL): it has to be split, so it fills this line first.
+            split_long_atom(atom, &mut lines, &mut current, &mut used, &room);
+            continue;
+        }
         if !fits(used, &lines) && !current.is_empty() {
             lines.push(std::mem::take(&mut current));
             used = 0.0;
         }
         if !fits(used, &lines) {
-            // An atom wider than a whole line (a long URL, a narrow table cell) is broken
-            // between characters, still never before closing punctuation.
-            for g in atom {
-                if used + g.width > room(&lines) + 0.01 && !current.is_empty() && !is_closing(g.c) {
-                    let mut carried = Vec::new();
-                    while current.len() > 1 && current.last().is_some_and(|l| is_opening(l.c)) {
-                        carried.extend(current.pop());
-                    }
-                    lines.push(std::mem::take(&mut current));
-                    carried.reverse();
-                    used = carried.iter().map(|c| c.width).sum();
-                    current = carried;
-                }
-                current.push(*g);
-                used += g.width;
-            }
+            // Only the indented first line is too short for it.
+            split_long_atom(atom, &mut lines, &mut current, &mut used, &room);
             continue;
         }
         current.extend_from_slice(atom);
@@ -234,6 +230,46 @@ pub fn break_balanced(
     (break_lines(fonts, text, style, hi).0, missing)
 }
 
+/// Sets an atom that cannot fit on one line across lines: character by character, each line
+/// ending preferably after a URL separator (`/`, `.`, `-`, `@` …), never before closing
+/// punctuation nor after opening punctuation.
+/// Whether no line may break between `a` and `b` beyond what UAX #14 already forbids.
+fn keeps_together(a: char, b: char) -> bool {
+    let word = is_word(a) && is_word(b);
+    let number_and_unit = a.is_ascii_digit() && is_ideograph(b);
+    word || number_and_unit || is_closing(b) || is_opening(a)
+}
+
+fn split_long_atom(
+    atom: &[Glyph],
+    lines: &mut Vec<Vec<Glyph>>,
+    current: &mut Vec<Glyph>,
+    used: &mut f32,
+    room: &dyn Fn(&Vec<Vec<Glyph>>) -> f32,
+) {
+    let start = current.len();
+    for g in atom {
+        if *used + g.width > room(lines) + 0.01 && !current.is_empty() && !is_closing(g.c) {
+            // Back up to the last separator of this atom on the line, if there is one.
+            let cut = current[start.min(current.len())..]
+                .iter()
+                .rposition(|x| "/.-@?&=_".contains(x.c))
+                .map(|p| start + p + 1)
+                .filter(|&p| p < current.len())
+                .unwrap_or(current.len());
+            let mut carried = current.split_off(cut);
+            while current.len() > 1 && current.last().is_some_and(|l| is_opening(l.c)) {
+                carried.insert(0, current.pop().expect("checked non-empty"));
+            }
+            lines.push(std::mem::take(current));
+            *used = carried.iter().map(|c| c.width).sum();
+            *current = carried;
+        }
+        current.push(*g);
+        *used += g.width;
+    }
+}
+
 /// How far an atom may stick out past the measure: closing punctuation at its end hangs by up
 /// to half an em (its ink sits in the first half of its box), and justification takes it back.
 fn hang(atom: &[Glyph], size: f32) -> f32 {
@@ -243,36 +279,29 @@ fn hang(atom: &[Glyph], size: f32) -> f32 {
     }
 }
 
-/// Splits glyphs into unbreakable atoms with punctuation glued to its neighbours.
+/// Unicode line breaking (UAX #14) with CSS `line-break: strict`, the rules for Chinese text:
+/// no break before closing punctuation, after opening punctuation, inside numbers.
+const SEGMENTER: LineSegmenterBorrowed<'static> =
+    LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default());
+
+/// Splits glyphs into unbreakable atoms at the break opportunities UAX #14 gives, less these:
+/// none inside a run of Latin letters and digits (UAX #14 would break a URL after `/`), none
+/// between a number and the character after it (its unit: 2025年), and none before or after the
+/// punctuation GB practice forbids at a line's start or end, dashes and ellipses included.
 fn atoms(glyphs: &[Glyph]) -> Vec<&[Glyph]> {
-    let n = glyphs.len();
-    let mut starts = Vec::new();
-    let mut i = 0;
-    while i < n {
-        starts.push(i);
-        // Opening punctuation pulls the next atom in.
-        while i < n && is_opening(glyphs[i].c) {
-            i += 1;
-        }
-        if i < n && is_word(glyphs[i].c) {
-            while i < n && is_word(glyphs[i].c) {
-                i += 1;
-            }
-            // A number keeps its unit: 2025年, 3862条, 18号.
-            if glyphs[i - 1].c.is_ascii_digit() && i < n && is_ideograph(glyphs[i].c) {
-                i += 1;
-            }
-        } else if i < n {
-            i += 1;
-        }
-        // Closing punctuation stays with what it closes.
-        while i < n && is_closing(glyphs[i].c) {
-            i += 1;
-        }
+    let text: String = glyphs.iter().map(|g| g.c).collect();
+    let mut char_index = vec![0usize; text.len() + 1];
+    for (i, (byte, _)) in text.char_indices().enumerate() {
+        char_index[byte] = i;
     }
-    starts.push(n);
-    starts
-        .windows(2)
+    char_index[text.len()] = glyphs.len();
+    let mut cuts: Vec<usize> = SEGMENTER
+        .segment_str(&text)
+        .map(|byte| char_index[byte])
+        .filter(|&i| i == 0 || i == glyphs.len() || !keeps_together(glyphs[i - 1].c, glyphs[i].c))
+        .collect();
+    cuts.dedup();
+    cuts.windows(2)
         .map(|w| &glyphs[w[0]..w[1]])
         .filter(|a| !a.is_empty())
         .collect()
@@ -291,9 +320,9 @@ fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justi
         .filter(|i| stretchable(*i))
         .count() as f32;
     let stretch = if gaps > 0.0 && (justify || natural > measure) {
-        // Overfull lines (hanging punctuation) are squeezed back; a line far too short to
-        // justify (one long word pushed down) stays ragged.
-        ((measure - natural) / gaps).clamp(-style.size * 0.5 / gaps, style.size * 0.5)
+        // Overfull lines (hanging punctuation) are squeezed back by at most the half em they
+        // hang; short lines (a long word pushed down) are spread to the full measure.
+        ((measure - natural) / gaps).max(-style.size * 0.5 / gaps)
     } else {
         0.0
     };

@@ -1,0 +1,146 @@
+//! The line breaker on the real fonts: 禁则 at every measure, words and numbers never split,
+//! the 28-character grid, justified lines exactly as wide as the measure.
+
+use std::sync::{Arc, OnceLock};
+
+use nianbao::layout::fonts::{FontSet, Role};
+use nianbao::layout::page::Geometry;
+use nianbao::layout::text::{Line, Style, break_lines, is_closing, is_opening};
+
+fn fonts() -> &'static Arc<FontSet> {
+    static FONTS: OnceLock<Arc<FontSet>> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        FontSet::discover(&[]).expect("Chinese fonts: apt-get install fonts-noto-cjk")
+    })
+}
+
+fn body() -> (Style, f32) {
+    let g = Geometry::gbt9704();
+    let style = Style {
+        indent: 2.0 * g.grid_advance(),
+        justify: true,
+        tracking: g.grid_tracking(),
+        ..Style::new(Role::Body, g.body_size)
+    };
+    (style, g.measure)
+}
+
+const TRICKY: &str = "本报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）编制。统计期限自2024年1月1日至2024年12月31日，同比增长12.5%。电话：010-12345678；邮箱：zwgk@example.gov.cn；网址：https://www.example.gov.cn/xxgk/index.html。“三安全一稳定”……——其他。";
+
+fn measure_text(text: &str) -> f32 {
+    let (style, _) = body();
+    nianbao::layout::text::measure(fonts(), text, Role::Body, style.size)
+        + style.tracking * text.chars().count() as f32
+}
+
+fn texts(lines: &[Line]) -> Vec<String> {
+    lines.iter().map(Line::text).collect()
+}
+
+#[test]
+fn no_line_starts_with_closing_or_ends_with_opening_punctuation() {
+    let (style, _) = body();
+    for ems in 6..=28 {
+        let measure = ems as f32 * 15.8;
+        let (lines, missing) = break_lines(fonts(), TRICKY, style, measure);
+        assert!(missing.is_empty());
+        let texts = texts(&lines);
+        assert_eq!(
+            texts.concat(),
+            TRICKY,
+            "no character lost or added at {ems} em"
+        );
+        for t in &texts[1..] {
+            let first = t.chars().next().unwrap();
+            assert!(
+                !is_closing(first),
+                "line starts with {first} at {ems} em: {texts:?}"
+            );
+        }
+        for t in &texts[..texts.len() - 1] {
+            let last = t.chars().last().unwrap();
+            assert!(
+                !is_opening(last),
+                "line ends with {last} at {ems} em: {texts:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn words_numbers_and_addresses_are_never_split() {
+    let (style, _) = body();
+    let whole = [
+        "2024年",
+        "12.5%",
+        "010-12345678",
+        "zwgk@example.gov.cn",
+        "https://www.example.gov.cn/xxgk/index.html",
+    ];
+    let mut checked = 0;
+    for ems in 8..=28 {
+        let measure = ems as f32 * 15.8;
+        let (lines, _) = break_lines(fonts(), TRICKY, style, measure);
+        let texts = texts(&lines);
+        // A word wider than the line has to be split somewhere; the others never are.
+        for w in whole
+            .iter()
+            .filter(|w| measure_text(w) <= measure - style.indent)
+        {
+            assert!(
+                texts.iter().any(|t| t.contains(w)),
+                "{w} split at {ems} em: {texts:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 60,
+        "the test must look at words that fit: {checked}"
+    );
+}
+
+#[test]
+fn body_text_sits_on_the_28_character_grid() {
+    let (style, measure) = body();
+    let text = "政".repeat(26 + 28 * 3 + 5);
+    let (lines, _) = break_lines(fonts(), &text, style, measure);
+    let counts: Vec<usize> = lines.iter().map(|l| l.text().chars().count()).collect();
+    assert_eq!(counts, [26, 28, 28, 28, 5]);
+}
+
+#[test]
+fn justified_lines_fill_the_measure_exactly() {
+    let (style, measure) = body();
+    let (lines, _) = break_lines(fonts(), &TRICKY.repeat(3), style, measure);
+    for (i, line) in lines.iter().enumerate().take(lines.len() - 1) {
+        let room = if i == 0 {
+            measure - style.indent
+        } else {
+            measure
+        };
+        assert!(
+            (line.width - room).abs() < 0.05,
+            "line {i} is {} wide, not {room}: {}",
+            line.width,
+            line.text()
+        );
+        // The glyphs start where the previous run's characters end (no overlaps, no gaps).
+        for pair in line.runs.windows(2) {
+            assert!(pair[1].x > pair[0].x);
+        }
+    }
+}
+
+#[test]
+fn adjacent_full_width_punctuation_is_squeezed() {
+    let style = Style::new(Role::Body, 16.0);
+    let (plain, _) = break_lines(fonts(), "甲乙", style, 1000.0);
+    let (squeezed, _) = break_lines(fonts(), "》（", style, 1000.0);
+    assert!((plain[0].width - 32.0).abs() < 0.5, "{}", plain[0].width);
+    assert!(
+        (squeezed[0].width - 24.0).abs() < 0.5,
+        "》（ should take 1.5 em: {}",
+        squeezed[0].width
+    );
+}
