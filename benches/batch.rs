@@ -42,7 +42,8 @@ fn main() {
     );
 
     let t = Instant::now();
-    let fonts = FontSet::discover(&[]).expect("Chinese fonts (apt-get install fonts-noto-cjk)");
+    let fonts = FontSet::discover(&[], &nianbao::config::Config::default())
+        .expect("Chinese fonts (apt-get install fonts-noto-cjk)");
     let font_time = t.elapsed().as_secs_f64();
     let templates = Templates::load(None).expect("built-in templates");
 

@@ -10,6 +10,7 @@ use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::batch::{self, Checked, Toolkit};
+use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::layout::fonts::FontSet;
 use crate::model::Date;
@@ -83,6 +84,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true, hide_default_value = true, value_name = "格式")]
         format: Format,
     },
+    /// 列出每种用途（标题、正文、各级标题、表格、页码）选用的字体及原因
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Fonts,
     /// 校验后为每个没有错误的机关生成 PDF 和 XLSX（默认 input/ → output/）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -126,6 +130,7 @@ pub fn run() -> ExitCode {
         } => new(&agencies, year, &dir, force),
         Command::Check { paths, format } => check(&paths, format),
         Command::Build { paths, out } => build(&paths, &out),
+        Command::Fonts => fonts(),
     };
     match result {
         Ok(code) => code,
@@ -285,7 +290,7 @@ fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
     if to_build > 0 {
         let font_dirs = font_dirs(paths);
         let dirs: Vec<&Path> = font_dirs.iter().map(PathBuf::as_path).collect();
-        let fonts = FontSet::discover(&dirs)?;
+        let fonts = FontSet::discover(&dirs, &Config::load(Path::new("."))?)?;
         let templates = Templates::load(Some(Path::new("templates")))?;
         for t in &templates.overridden {
             writeln!(stderr, "使用自定义模板 {t}")?;
@@ -339,6 +344,33 @@ fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
         1
     };
     Ok(ExitCode::from(code))
+}
+
+fn fonts() -> Result<ExitCode> {
+    let dirs = font_dirs(&[]);
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let set = FontSet::discover(&dirs, &Config::load(Path::new("."))?)?;
+    let mut out = std::io::stdout().lock();
+    for choice in &set.choices {
+        writeln!(out, "{}：{}", choice.role.chinese(), choice.family)?;
+        writeln!(
+            out,
+            "    文件：{}（第 {} 个字面）",
+            choice.path.display(),
+            choice.index
+        )?;
+        writeln!(out, "    原因：{}", choice.reason)?;
+        let fallbacks: Vec<&str> = set
+            .chain(choice.role)
+            .iter()
+            .skip(1)
+            .map(|i| set.faces[*i].family.as_str())
+            .collect();
+        if !fallbacks.is_empty() {
+            writeln!(out, "    缺字时依次改用：{}", fallbacks.join("、"))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `fonts/` in the working folder and beside each input folder.

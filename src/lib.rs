@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod cli;
+pub mod config;
 pub mod doc;
 pub mod finding;
 pub mod layout;

@@ -65,3 +65,43 @@ fn help_is_in_chinese() {
     assert_eq!(code, 0);
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn fonts_explains_each_role_and_honours_nianbao_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, err) = run(dir.path(), &["fonts"]);
+    assert_eq!(code, 0, "{err}");
+    for role in ["标题", "正文", "一级标题", "二级标题", "表格", "页码"] {
+        assert!(out.contains(&format!("{role}：")), "{out}");
+    }
+    // The body's font file, as found on this machine, named in nianbao.toml for 二级标题.
+    let file = out
+        .lines()
+        .skip_while(|l| !l.starts_with("正文："))
+        .find_map(|l| l.trim().strip_prefix("文件："))
+        .and_then(|l| l.rsplit_once('（'))
+        .map(|(path, _)| path.to_string())
+        .unwrap();
+    let toml = format!("[fonts]\nheading2 = {{ file = \"{file}\" }}\n");
+    std::fs::write(dir.path().join("nianbao.toml"), toml).unwrap();
+    let (code, out, err) = run(dir.path(), &["fonts"]);
+    assert_eq!(code, 0, "{err}");
+    let heading2: Vec<&str> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("二级标题："))
+        .take(3)
+        .collect();
+    assert!(heading2[2].contains("nianbao.toml 指定"), "{heading2:?}");
+    if file.ends_with(".ttc") {
+        // A collection without an index: its Simplified Chinese face, not the first (Japanese).
+        assert!(heading2[0].ends_with(" SC"), "{heading2:?}");
+    }
+    std::fs::write(
+        dir.path().join("nianbao.toml"),
+        "[fonts]\ntitle = \"不存在的字体\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(dir.path(), &["fonts"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("指定的字体「不存在的字体」"), "{err}");
+}

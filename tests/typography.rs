@@ -10,7 +10,8 @@ use nianbao::layout::text::{Line, Style, break_lines, is_closing, is_opening};
 fn fonts() -> &'static Arc<FontSet> {
     static FONTS: OnceLock<Arc<FontSet>> = OnceLock::new();
     FONTS.get_or_init(|| {
-        FontSet::discover(&[]).expect("Chinese fonts: apt-get install fonts-noto-cjk")
+        FontSet::discover(&[], &nianbao::config::Config::default())
+            .expect("Chinese fonts: apt-get install fonts-noto-cjk")
     })
 }
 

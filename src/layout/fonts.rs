@@ -12,6 +12,8 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use printpdf::ParsedFont;
 
+use crate::config::{Config, FontChoice};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
     Title,
@@ -31,6 +33,18 @@ impl Role {
         Role::Table,
         Role::PageNumber,
     ];
+
+    /// The key of the role in `nianbao.toml`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Title => "title",
+            Role::Body => "body",
+            Role::Heading1 => "heading1",
+            Role::Heading2 => "heading2",
+            Role::Table => "table",
+            Role::PageNumber => "page_number",
+        }
+    }
 
     pub fn chinese(self) -> &'static str {
         match self {
@@ -127,8 +141,15 @@ pub struct Choice {
     pub family: String,
     pub path: PathBuf,
     pub index: u32,
-    /// Families tried before this one and not found.
-    pub skipped: Vec<String>,
+    /// Why this face, in Chinese.
+    pub reason: String,
+}
+
+/// Where a candidate face comes from.
+enum Candidate {
+    Family(String),
+    /// A face named in nianbao.toml, already found in the database.
+    Configured(fontdb::ID, String),
 }
 
 /// The faces of all roles, primary face first, then the role's other available families as
@@ -140,8 +161,9 @@ pub struct FontSet {
 }
 
 impl FontSet {
-    /// Discovers fonts on this machine plus `extra_dirs` (e.g. `fonts/` beside the input).
-    pub fn discover(extra_dirs: &[&Path]) -> Result<Arc<FontSet>> {
+    /// Discovers fonts on this machine plus `extra_dirs` (e.g. `fonts/` beside the input), with
+    /// the choices of `nianbao.toml` tried first.
+    pub fn discover(extra_dirs: &[&Path], config: &Config) -> Result<Arc<FontSet>> {
         let mut db = fontdb::Database::new();
         db.load_system_fonts();
         for dir in extra_dirs {
@@ -149,29 +171,58 @@ impl FontSet {
                 db.load_fonts_dir(dir);
             }
         }
-        FontSet::from_database(&db)
+        let mut configured = HashMap::new();
+        for role in Role::ALL {
+            if let Some(choice) = config.fonts.get(role.key()) {
+                configured.insert(role, configured_face(&mut db, choice)?);
+            }
+        }
+        FontSet::from_database(&db, &configured)
     }
 
-    fn from_database(db: &fontdb::Database) -> Result<Arc<FontSet>> {
+    fn from_database(
+        db: &fontdb::Database,
+        configured: &HashMap<Role, (fontdb::ID, String)>,
+    ) -> Result<Arc<FontSet>> {
         let mut faces: Vec<Face> = Vec::new();
         let mut loaded: HashMap<fontdb::ID, usize> = HashMap::new();
         let mut roles = HashMap::new();
         let mut choices = Vec::new();
         let mut missing = Vec::new();
         for role in Role::ALL {
+            let mut candidates: Vec<Candidate> = Vec::new();
+            if let Some((id, name)) = configured.get(&role) {
+                candidates.push(Candidate::Configured(*id, name.clone()));
+            }
+            candidates.extend(
+                role.families()
+                    .iter()
+                    .map(|f| Candidate::Family(f.to_string())),
+            );
             let mut chain = Vec::new();
-            let mut skipped = Vec::new();
-            for wanted in role.families() {
-                let Some(id) = find_face(db, wanted) else {
-                    if chain.is_empty() {
-                        skipped.push(wanted.to_string());
+            let mut skipped: Vec<String> = Vec::new();
+            for candidate in candidates {
+                let (id, wanted, reason) = match candidate {
+                    Candidate::Configured(id, name) => {
+                        (id, name, format!("{} 指定", crate::config::FILE))
                     }
-                    continue;
+                    Candidate::Family(wanted) => {
+                        let Some(id) = find_face(db, &wanted) else {
+                            skipped.push(wanted.trim_end_matches(":bold").to_string());
+                            continue;
+                        };
+                        let reason = if skipped.is_empty() {
+                            "首选字体".to_string()
+                        } else {
+                            format!("未找到 {}，按顺序改用此字体", skipped.join("、"))
+                        };
+                        (id, wanted, reason)
+                    }
                 };
                 let index = match loaded.get(&id) {
                     Some(i) => *i,
                     None => {
-                        let Some(face) = load_face(db, id, wanted) else {
+                        let Some(face) = load_face(db, id, &wanted) else {
                             continue;
                         };
                         faces.push(face);
@@ -186,7 +237,7 @@ impl FontSet {
                         family: f.family.clone(),
                         path: f.path.clone(),
                         index: f.index,
-                        skipped: std::mem::take(&mut skipped),
+                        reason,
                     });
                 }
                 if !chain.contains(&index) {
@@ -226,6 +277,59 @@ impl FontSet {
     }
 }
 
+/// The face nianbao.toml names: a family that must exist, or a file (its face `index`, or else
+/// its Simplified Chinese face — collections put the Japanese one first).
+fn configured_face(db: &mut fontdb::Database, choice: &FontChoice) -> Result<(fontdb::ID, String)> {
+    match choice {
+        FontChoice::Family(name) => match find_face(db, name) {
+            Some(id) => Ok((id, name.clone())),
+            None => bail!(
+                "{} 指定的字体「{name}」在本机和 fonts/ 文件夹中都找不到。请安装该字体，或改用 file = \"字体文件路径\"。",
+                crate::config::FILE
+            ),
+        },
+        FontChoice::File { file, index } => {
+            let before: Vec<fontdb::ID> = db.faces().map(|f| f.id).collect();
+            db.load_font_file(file).map_err(|e| {
+                anyhow::anyhow!(
+                    "{} 指定的字体文件 {} 无法读取：{e}",
+                    crate::config::FILE,
+                    file.display()
+                )
+            })?;
+            let faces: Vec<&fontdb::FaceInfo> =
+                db.faces().filter(|f| !before.contains(&f.id)).collect();
+            let face = match index {
+                Some(i) => faces.iter().find(|f| f.index == *i),
+                None => faces
+                    .iter()
+                    .find(|f| {
+                        f.families
+                            .iter()
+                            .any(|(n, _)| n.ends_with(" SC") || n.contains("GB"))
+                    })
+                    .or(faces.first()),
+            };
+            match face {
+                Some(f) => Ok((
+                    f.id,
+                    f.families
+                        .first()
+                        .map(|(n, _)| n.clone())
+                        .unwrap_or_default(),
+                )),
+                None => bail!(
+                    "{} 指定的字体文件 {} 中没有第 {} 个字面（共 {} 个）。",
+                    crate::config::FILE,
+                    file.display(),
+                    index.unwrap_or(0),
+                    faces.len()
+                ),
+            }
+        }
+    }
+}
+
 /// The face of `wanted` (`Family` or `Family:bold`): a Simplified Chinese face of a collection
 /// and the weight asked for, or the nearest.
 fn find_face(db: &fontdb::Database, wanted: &str) -> Option<fontdb::ID> {
@@ -252,7 +356,10 @@ fn load_face(db: &fontdb::Database, id: fontdb::ID, wanted: &str) -> Option<Face
         fontdb::Source::SharedFile(p, _) => p.clone(),
         fontdb::Source::Binary(_) => PathBuf::new(),
     };
-    let family = wanted.trim_end_matches(":bold").to_string();
+    let family = match wanted.strip_suffix(":bold") {
+        Some(f) => format!("{f} Bold"),
+        None => wanted.to_string(),
+    };
     db.with_face_data(id, |bytes, index| {
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut warnings)?;
