@@ -237,6 +237,24 @@ fn creation_time(date: Option<Date>) -> OffsetDateTime {
         .expect("the epoch is a valid timestamp")
 }
 
+/// The text with its kerning: `TJ` numbers are thousandths of an em, positive moves left.
+fn show_items(text: &str, kerns: &[(usize, f32)], size: f32) -> Vec<TextItem> {
+    if kerns.is_empty() {
+        return vec![TextItem::Text(text.to_string())];
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut items = Vec::new();
+    let mut from = 0;
+    for (at, pt) in kerns {
+        let at = (*at).clamp(from, chars.len());
+        items.push(TextItem::Text(chars[from..at].iter().collect()));
+        items.push(TextItem::Offset(pt / size * 1000.0));
+        from = at;
+    }
+    items.push(TextItem::Text(chars[from..].iter().collect()));
+    items
+}
+
 fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
     let mut ops = Vec::new();
     let mut in_text = false;
@@ -252,6 +270,7 @@ fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
                 y,
                 text,
                 spacing: tc,
+                kerns,
             } => {
                 let Some(id) = ids.get(face) else { continue };
                 if !in_text {
@@ -275,7 +294,7 @@ fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
                     matrix: TextMatrix::Translate(Pt(*x), Pt(*y)),
                 });
                 ops.push(Op::ShowText {
-                    items: vec![TextItem::Text(text.clone())],
+                    items: show_items(text, kerns, *size),
                 });
             }
             Item::Rect {

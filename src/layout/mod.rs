@@ -29,6 +29,8 @@ pub enum Item {
         text: String,
         /// Extra space after each character (PDF `Tc`).
         spacing: f32,
+        /// (characters before it, pt to move back), from squeezed punctuation.
+        kerns: Vec<(usize, f32)>,
     },
     /// A stroked rectangle (0.5 pt), used for table cells.
     Rect {
@@ -160,6 +162,7 @@ impl Writer<'_> {
                 y,
                 text: run.text.clone(),
                 spacing: run.spacing,
+                kerns: run.kerns.clone(),
             })
             .collect();
         self.items().extend(items);
@@ -355,6 +358,7 @@ impl Writer<'_> {
                     y,
                     text: chunk,
                     spacing: 0.0,
+                    kerns: Vec::new(),
                 });
                 x_run += w;
             }

@@ -162,6 +162,7 @@ impl TableLayout {
                         y,
                         text: run.text.clone(),
                         spacing: run.spacing,
+                        kerns: run.kerns.clone(),
                     });
                 }
                 line_top -= self.line_height;

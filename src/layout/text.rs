@@ -39,9 +39,11 @@ pub struct Run {
     pub text: String,
     /// Offset from the start of the line, in pt.
     pub x: f32,
-    /// Extra space after every character (PDF `Tc`), in pt: tracking, plus the justification
-    /// stretch except inside a word or number.
+    /// Extra space after every character (PDF `Tc`), in pt: the tracking.
     pub spacing: f32,
+    /// (characters before it, pt to move back; negative moves on) — PDF `TJ` adjustments for
+    /// squeezed punctuation and justification.
+    pub kerns: Vec<(usize, f32)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,8 +91,7 @@ struct Glyph {
     face: Option<usize>,
     /// Advance including tracking and any squeeze.
     width: f32,
-    /// Half its em was taken away (adjacent full-width punctuation): what follows is placed
-    /// explicitly, not by the font's advance.
+    /// Half its em was taken away (adjacent full-width punctuation): the pen moves back after it.
     squeezed: bool,
 }
 
@@ -188,17 +189,20 @@ fn blank_before(c: char) -> bool {
     "（《「『【〔〈〖“‘".contains(c)
 }
 
+/// The share of an em taken from squeezed punctuation.
+const SQUEEZE: f32 = 0.5;
+
 /// Two full-width punctuation marks side by side (`》（`, `。”`, `“《`) would leave a full em of
 /// blank between their inks; take half an em away (GB/T 15834 practice, CLREQ 3.1.6).
 fn squeeze_punctuation(mut glyphs: Vec<Glyph>, size: f32) -> Vec<Glyph> {
     for i in 1..glyphs.len() {
         let (a, b) = (glyphs[i - 1].c, glyphs[i].c);
         if blank_after(a) && (blank_after(b) || blank_before(b)) {
-            glyphs[i - 1].width -= size * 0.5;
+            glyphs[i - 1].width -= size * SQUEEZE;
             glyphs[i - 1].squeezed = true;
         } else if blank_before(a) && blank_before(b) {
             // The second one's leading blank goes: it starts half an em to the left.
-            glyphs[i - 1].width -= size * 0.5;
+            glyphs[i - 1].width -= size * SQUEEZE;
             glyphs[i - 1].squeezed = true;
         }
     }
@@ -326,9 +330,11 @@ fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justi
     } else {
         0.0
     };
+    // One run per face; PDF `Tc` carries the tracking, and each character's own deviation from
+    // its font advance (justification stretch, squeezed punctuation) is a `TJ` adjustment after
+    // it, so a line stays one piece of text for extraction.
     let mut runs: Vec<Run> = Vec::new();
     let mut x = 0.0;
-    let mut restart = true;
     let primary = fonts.chain(style.role).first().copied().unwrap_or(0);
     for (i, g) in trimmed.iter().enumerate() {
         let face = g.face.unwrap_or(primary);
@@ -337,20 +343,32 @@ fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justi
         } else {
             0.0
         };
-        let spacing = style.tracking + extra;
         match runs.last_mut() {
-            Some(run) if run.face == face && !restart && (run.spacing - spacing).abs() < 1e-4 => {
-                run.text.push(g.c)
-            }
+            Some(run) if run.face == face => run.text.push(g.c),
             _ => runs.push(Run {
                 face,
                 text: g.c.to_string(),
                 x,
-                spacing,
+                spacing: style.tracking,
+                kerns: Vec::new(),
             }),
         }
-        restart = g.squeezed;
+        let back = if g.squeezed {
+            SQUEEZE * style.size
+        } else {
+            0.0
+        } - extra;
+        if back.abs() > 1e-4
+            && let Some(run) = runs.last_mut()
+        {
+            run.kerns.push((run.text.chars().count(), back));
+        }
         x += g.width + extra;
+    }
+    // An adjustment after a run's last character moves nothing the run draws.
+    for run in &mut runs {
+        let n = run.text.chars().count();
+        run.kerns.retain(|(at, _)| *at < n);
     }
     Line {
         runs,
