@@ -257,11 +257,7 @@ fn table_three_repeats_its_header_on_every_page_it_spans() {
             "商业企业",
             "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
         ] {
-            assert!(
-                pages[p].contains(label),
-                "page {} lacks header {label}",
-                p + 1
-            );
+            assert!(page.contains(label), "page {} lacks header {label}", p + 1);
         }
     }
     // The table's heading stays with its first rows.
