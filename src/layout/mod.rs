@@ -17,6 +17,12 @@ use page::{Geometry, baseline};
 use table::TableLayout;
 use text::{Line, Style, break_lines, measure};
 
+/// When a table breaks, at least this many of its rows go on to the next page.
+const MIN_CARRIED_ROWS: usize = 3;
+
+/// Merged row groups up to this many rows are never split by a page break.
+const MAX_KEPT_GROUP: usize = 8;
+
 /// Something drawn on a page; coordinates in pt from the bottom-left corner.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
@@ -288,43 +294,65 @@ impl Writer<'_> {
         }
         let mut start = 0;
         while start < t.rows() {
-            // As many rows as fit on this page.
-            let mut end = start;
-            let mut used = 0.0;
-            while end < t.rows() && used + layout.row_heights[end] <= self.room() + 0.01 {
-                used += layout.row_heights[end];
-                end += 1;
-            }
-            // A caption or header row never ends a page: it moves down with its rows.
-            while end > start + 1 && end < t.rows() && t.row_kinds[end - 1] != RowKind::Data {
-                end -= 1;
-                used -= layout.row_heights[end];
-            }
+            let mut end = self.rows_that_fit(t, &layout, start);
             if end == start {
-                // Not even one row fits: a fresh page with the header repeated.
-                self.new_page();
-                if start > 0 && !header.is_empty() {
-                    let top = self.y;
-                    let (left, mut items) = (self.g.left, Vec::new());
-                    layout.draw_band(header.clone(), left, top, &mut items);
-                    self.items().extend(items);
-                    self.y -= layout.height(header.clone());
-                }
-                if layout.row_heights[start] > self.room() {
-                    // A row taller than a page cannot be kept whole; draw it anyway.
-                    end = start + 1;
-                    used = layout.row_heights[start];
-                } else {
-                    continue;
-                }
+                // A row taller than a whole page cannot be kept whole; draw it anyway.
+                end = start + 1;
             }
-            let (left, top, mut items) = (self.g.left, self.y, Vec::new());
-            layout.draw_band(start..end, left, top, &mut items);
-            self.items().extend(items);
-            self.y -= used;
+            self.draw_rows(&layout, start..end);
             start = end;
+            if start < t.rows() {
+                // The table goes on: a new page, its header rows repeated first.
+                self.new_page();
+                self.draw_rows(&layout, header.clone());
+            }
         }
         self.y -= self.g.pitch / 2.0;
+    }
+
+    /// Draws `rows` of a table at the cursor and moves the cursor below them.
+    fn draw_rows(&mut self, layout: &TableLayout, rows: std::ops::Range<usize>) {
+        let mut items = Vec::new();
+        layout.draw_band(rows.clone(), self.g.left, self.y, &mut items);
+        self.items().extend(items);
+        self.y -= layout.height(rows);
+    }
+
+    /// The end of the rows from `start` that go on this page: as many as fit, but a caption or
+    /// header row never ends a page and a break never leaves fewer than `MIN_CARRIED_ROWS` rows
+    /// for the next page.
+    fn rows_that_fit(&self, t: &schema::Table, layout: &TableLayout, start: usize) -> usize {
+        let mut end = start;
+        let mut used = 0.0;
+        while end < t.rows() && used + layout.row_heights[end] <= self.room() + 0.01 {
+            used += layout.row_heights[end];
+            end += 1;
+        }
+        loop {
+            let before = end;
+            while end > start + 1 && end < t.rows() && t.row_kinds[end - 1] != RowKind::Data {
+                end -= 1;
+            }
+            while end < t.rows()
+                && t.rows() - end < MIN_CARRIED_ROWS
+                && end > start + MIN_CARRIED_ROWS
+            {
+                end -= 1;
+            }
+            // A small merged group (（三）不予公开 and its eight items) moves whole.
+            for c in t
+                .grid
+                .iter()
+                .filter(|c| c.rows > 1 && c.rows <= MAX_KEPT_GROUP)
+            {
+                if c.row < end && end < c.row + c.rows && c.row > start {
+                    end = c.row;
+                }
+            }
+            if end == before {
+                return end;
+            }
+        }
     }
 
     /// "— N —" 7 mm below the text block: odd pages right, even pages left, one character in.

@@ -119,7 +119,7 @@ impl TableLayout {
     }
 
     /// Draws rows `rows` with their top at `top`, the table's left edge at `left`. Merged cells
-    /// cut by the band are drawn as far as the band goes, with as much of their text as fits.
+    /// cut by the band are drawn as far as the band goes, their text only if all of it fits.
     pub fn draw_band(
         &self,
         rows: std::ops::Range<usize>,
@@ -142,10 +142,12 @@ impl TableLayout {
                 width: x1 - x0,
                 height: y0 - y1,
             });
-            let room = ((y0 - y1 - 2.0 * PAD_Y) / self.line_height + 0.01)
-                .floor()
-                .max(1.0) as usize;
-            let shown = &c.lines[..c.lines.len().min(room)];
+            // A merged cell cut by a page break shows its text only where all of it fits.
+            let room = ((y0 - y1 - 2.0 * PAD_Y) / self.line_height + 0.01).floor() as usize;
+            if c.lines.len() > room {
+                continue;
+            }
+            let shown = &c.lines[..];
             let text_height = shown.len() as f32 * self.line_height;
             let mut line_top = y0 - (y0 - y1 - text_height) / 2.0;
             for line in shown {
