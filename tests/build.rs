@@ -325,3 +325,78 @@ fn blank_cells_stay_blank_and_the_fee_prints_as_entered() {
         "{text}"
     );
 }
+
+#[test]
+fn pdf_has_outline_metadata_language_and_passes_qpdf() {
+    let ws = sample_workspace();
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    let path = ws.path().join("output/2025/江岚县交通运输局.pdf");
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("qpdf must be installed");
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    let doc = lopdf::Document::load(&path).unwrap();
+    let text = |o: &lopdf::Object| -> String {
+        let bytes = o.as_str().unwrap();
+        let units: Vec<u16> = bytes[2..]
+            .chunks(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16(&units).unwrap()
+    };
+    let info = doc
+        .get_dictionary(doc.trailer.get(b"Info").unwrap().as_reference().unwrap())
+        .unwrap();
+    assert_eq!(
+        text(info.get(b"Title").unwrap()),
+        "江岚县交通运输局2025年政府信息公开工作年度报告"
+    );
+    assert_eq!(text(info.get(b"Author").unwrap()), "江岚县交通运输局");
+    assert_eq!(
+        text(info.get(b"Subject").unwrap()),
+        "政府信息公开工作年度报告"
+    );
+    assert!(text(info.get(b"Keywords").unwrap()).contains("2025年"));
+    assert!(text(info.get(b"Creator").unwrap()).starts_with("nianbao "));
+    assert!(
+        info.get(b"GTS_PDFXVersion").is_err(),
+        "must not claim PDF/X"
+    );
+    // Created on 发布日期, not on the build machine's clock.
+    let created = info.get(b"CreationDate").unwrap().as_str().unwrap();
+    assert!(
+        created.starts_with(b"D:20260120"),
+        "{}",
+        String::from_utf8_lossy(created)
+    );
+
+    let catalog = doc.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"zh-CN");
+    let outlines = doc
+        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let root = doc
+        .get_dictionary(outlines.get(b"First").unwrap().as_reference().unwrap())
+        .unwrap();
+    assert_eq!(
+        text(root.get(b"Title").unwrap()),
+        "江岚县交通运输局2025年政府信息公开工作年度报告"
+    );
+    let mut titles = Vec::new();
+    let mut next = root.get(b"First").ok().map(|o| o.as_reference().unwrap());
+    while let Some(id) = next {
+        let item = doc.get_dictionary(id).unwrap();
+        titles.push(text(item.get(b"Title").unwrap()));
+        next = item.get(b"Next").ok().map(|o| o.as_reference().unwrap());
+    }
+    let headings: Vec<&str> = schema::SECTIONS.iter().map(|(_, h)| *h).collect();
+    assert_eq!(titles, headings);
+}

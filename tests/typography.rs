@@ -145,3 +145,32 @@ fn adjacent_full_width_punctuation_is_squeezed() {
         squeezed[0].width
     );
 }
+
+#[test]
+fn long_titles_break_into_balanced_lines() {
+    let style = Style::new(Role::Title, 22.0);
+    let measure = Geometry::gbt9704().measure;
+    for agency in [
+        "江岚县人民政府办公室",
+        "江岚县住房和城乡建设局",
+        "江岚县青石镇人民政府",
+        "某某省某某市某某区人力资源和社会保障局",
+    ] {
+        let title = format!("{agency}2025年政府信息公开工作年度报告");
+        let (lines, _) = nianbao::layout::text::break_balanced(fonts(), &title, style, measure);
+        let texts = texts(&lines);
+        assert_eq!(texts.concat(), title);
+        assert!(lines.len() >= 2, "{texts:?}");
+        for t in &texts {
+            assert!(
+                t.chars().count() >= 3,
+                "a line of one or two characters: {texts:?}"
+            );
+        }
+        let widths: Vec<f32> = lines.iter().map(|l| l.width).collect();
+        let (min, max) = widths
+            .iter()
+            .fold((f32::MAX, 0.0f32), |(a, b), w| (a.min(*w), b.max(*w)));
+        assert!(max - min < 4.0 * 22.0, "unbalanced: {texts:?}");
+    }
+}
