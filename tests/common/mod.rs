@@ -172,6 +172,22 @@ pub fn compute_totals(data: &mut TableData, id: TableId) {
     }
 }
 
+/// Every field of the three tables holds the same value in both reports.
+pub fn assert_same_values(got: &Report, expected: &Report, context: &str) {
+    for table in schema::tables() {
+        for f in &table.fields {
+            assert_eq!(
+                got.table(table.id).get(f.row, f.col),
+                expected.table(table.id).get(f.row, f.col),
+                "{context} {} {}/{}",
+                table.sheet,
+                f.row,
+                f.col
+            );
+        }
+    }
+}
+
 /// The input workbook for `report`, as the crate writes it.
 pub fn workbook_bytes(report: &Report) -> Vec<u8> {
     blank::write_input(report).unwrap()
