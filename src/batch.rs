@@ -174,6 +174,20 @@ pub struct Built {
     pub system_error: bool,
 }
 
+impl Built {
+    /// An agency that was not built, and why.
+    pub fn skipped(c: &Checked, reason: impl Into<String>) -> Built {
+        Built {
+            file: c.file.clone(),
+            agency: c.agency(),
+            outputs: Vec::new(),
+            skipped: Some(reason.into()),
+            findings: Vec::new(),
+            system_error: false,
+        }
+    }
+}
+
 /// Shared, read-only inputs of a build.
 pub struct Toolkit<'a> {
     pub fonts: &'a FontSet,
@@ -188,12 +202,8 @@ pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
         .map(|c| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
                 .unwrap_or_else(|_| Built {
-                    file: c.file.clone(),
-                    agency: c.agency(),
-                    outputs: Vec::new(),
-                    skipped: Some("排版时发生内部错误，请把该工作簿发给技术支持".into()),
-                    findings: Vec::new(),
                     system_error: true,
+                    ..Built::skipped(c, "排版时发生内部错误，请把该工作簿发给技术支持")
                 })
         })
         .collect()
@@ -201,12 +211,8 @@ pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
 
 fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     let mut built = Built {
-        file: c.file.clone(),
-        agency: c.agency(),
-        outputs: Vec::new(),
         skipped: None,
-        findings: Vec::new(),
-        system_error: false,
+        ..Built::skipped(c, "")
     };
     if c.has_errors() {
         let n = c.findings.iter().filter(|f| f.is_error()).count();

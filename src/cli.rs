@@ -302,14 +302,11 @@ fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
         };
         results = batch::build_all(&checked, &kit);
     } else {
-        results.extend(checked.iter().map(|c| batch::Built {
-            file: c.file.clone(),
-            agency: c.agency(),
-            outputs: Vec::new(),
-            skipped: Some("有错误，请修改工作簿后重新生成".into()),
-            findings: Vec::new(),
-            system_error: false,
-        }));
+        results.extend(
+            checked
+                .iter()
+                .map(|c| batch::Built::skipped(c, "有错误，请修改工作簿后重新生成")),
+        );
     }
     for f in results.iter().flat_map(|r| &r.findings) {
         write!(stderr, "{}", render_finding(f))?;
