@@ -33,7 +33,10 @@ pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Vec<u8> {
     info.keywords = meta.keywords.clone();
     info.creator = concat!("nianbao ", env!("CARGO_PKG_VERSION")).to_string();
     info.producer = info.creator.clone();
-    let when = creation_time(meta.date);
+    let when = creation_time(
+        meta.date,
+        std::env::var("SOURCE_DATE_EPOCH").ok().as_deref(),
+    );
     info.creation_date = when;
     info.modification_date = when;
     info.metadata_date = when;
@@ -224,11 +227,11 @@ fn subset_tag(index: usize) -> String {
     format!("NB{}", String::from_utf8_lossy(&tail))
 }
 
-fn creation_time(date: Option<Date>) -> OffsetDateTime {
+/// 发布日期, else `SOURCE_DATE_EPOCH` (reproducible-builds.org), else the epoch.
+fn creation_time(date: Option<Date>, source_date_epoch: Option<&str>) -> OffsetDateTime {
     let seconds = match date {
         Some(d) => d.to_unix_days() * 86_400,
-        None => std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
+        None => source_date_epoch
             .and_then(|s| s.trim().parse::<i64>().ok())
             .unwrap_or(0),
     };
@@ -340,6 +343,21 @@ fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn creation_time_never_reads_the_clock() {
+        let published = Date::new(2026, 1, 20);
+        assert_eq!(
+            creation_time(published, Some("1")).unix_timestamp(),
+            1_768_867_200
+        );
+        assert_eq!(
+            creation_time(None, Some("1700000000")).unix_timestamp(),
+            1_700_000_000
+        );
+        assert_eq!(creation_time(None, Some("garbage")).unix_timestamp(), 0);
+        assert_eq!(creation_time(None, None).unix_timestamp(), 0);
+    }
 
     #[test]
     fn subset_tags_are_six_uppercase_letters() {
