@@ -73,6 +73,8 @@ fn main() {
         "every workbook builds"
     );
 
+    stages(&checked[0].report, &fonts, &templates, 20);
+
     let sizes: Vec<u64> = built
         .iter()
         .flat_map(|b| &b.outputs)
@@ -93,6 +95,37 @@ fn main() {
         "PDF size: mean {:.0} KB, max {:.0} KB",
         sizes.iter().sum::<u64>() as f64 / sizes.len() as f64 / 1024.0,
         *sizes.iter().max().unwrap_or(&0) as f64 / 1024.0
+    );
+}
+
+/// One report through each stage on this thread, `rounds` times: where a report's time goes.
+fn stages(report: &nianbao::model::Report, fonts: &FontSet, templates: &Templates, rounds: u32) {
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        for _ in 0..rounds {
+            f();
+        }
+        t.elapsed().as_secs_f64() * 1e3 / rounds as f64
+    };
+    let mut markdown = String::new();
+    let render = time(&mut || markdown = templates.render(report).expect("render"));
+    let mut doc = nianbao::doc::Document::default();
+    let parse = time(&mut || doc = nianbao::doc::parse(&markdown).expect("parse"));
+    let mut laid = None;
+    let layout = time(&mut || laid = Some(nianbao::layout::layout(&doc, report, fonts)));
+    let laid = laid.expect("laid out");
+    let meta = nianbao::pdf::Meta {
+        title: doc.title().to_string(),
+        ..Default::default()
+    };
+    let pdf = time(&mut || {
+        nianbao::pdf::write(&laid, fonts, &meta);
+    });
+    let xlsx = time(&mut || {
+        nianbao::xlsx::write_report(report, "t", None).expect("xlsx");
+    });
+    println!(
+        "one report, one thread: render {render:.2} ms, parse {parse:.2} ms, layout {layout:.2} ms, PDF {pdf:.2} ms, XLSX {xlsx:.2} ms"
     );
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Result, bail};
 use printpdf::ParsedFont;
@@ -117,16 +117,52 @@ pub struct Face {
     pub index: u32,
     pub parsed: ParsedFont,
     units_per_em: f32,
+    /// Advances in em of the Basic Multilingual Plane, NaN where the face has no glyph, filled
+    /// 256 characters at a time on first use: layout asks for the same characters many times
+    /// and the font tables answer slowly. A memo of the font, not state: same answers always.
+    bmp: Vec<OnceLock<Box<[f32]>>>,
 }
 
 impl Face {
-    /// Advance of `c` in em, `None` if the face has no glyph for it.
-    pub fn advance(&self, c: char) -> Option<f32> {
+    fn new(family: String, path: PathBuf, index: u32, parsed: ParsedFont) -> Face {
+        let upem = parsed.pdf_font_metrics.units_per_em as f32;
+        let mut face = Face {
+            family,
+            path,
+            index,
+            parsed,
+            units_per_em: if upem > 0.0 { upem } else { 1000.0 },
+            bmp: Vec::new(),
+        };
+        face.bmp = (0..256).map(|_| OnceLock::new()).collect();
+        face
+    }
+
+    fn lookup(&self, c: char) -> Option<f32> {
         let gid = self.parsed.lookup_glyph_index(c as u32)?;
         if gid == 0 {
             return None;
         }
         Some(self.parsed.get_horizontal_advance(gid) as f32 / self.units_per_em)
+    }
+
+    /// Advance of `c` in em, `None` if the face has no glyph for it.
+    pub fn advance(&self, c: char) -> Option<f32> {
+        let cp = c as u32;
+        let Some(block) = self.bmp.get((cp >> 8) as usize) else {
+            return self.lookup(c);
+        };
+        let table = block.get_or_init(|| {
+            (0..256)
+                .map(|i| {
+                    char::from_u32((cp & !0xFF) | i)
+                        .and_then(|c| self.lookup(c))
+                        .unwrap_or(f32::NAN)
+                })
+                .collect()
+        });
+        let em = table[(cp & 0xFF) as usize];
+        (!em.is_nan()).then_some(em)
     }
 
     pub fn has(&self, c: char) -> bool {
@@ -363,18 +399,7 @@ fn load_face(db: &fontdb::Database, id: fontdb::ID, wanted: &str) -> Option<Face
     db.with_face_data(id, |bytes, index| {
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut warnings)?;
-        let units_per_em = parsed.pdf_font_metrics.units_per_em as f32;
-        Some(Face {
-            family,
-            path,
-            index,
-            parsed,
-            units_per_em: if units_per_em > 0.0 {
-                units_per_em
-            } else {
-                1000.0
-            },
-        })
+        Some(Face::new(family, path, index, parsed))
     })
     .flatten()
 }
