@@ -10,7 +10,7 @@ pub mod text;
 
 use crate::doc::{Block, Document};
 use crate::model::Report;
-use crate::schema::{self, RowKind};
+use crate::schema::{self, RowKind, TableId};
 
 use fonts::{FontSet, Role};
 use page::{Geometry, baseline};
@@ -81,21 +81,32 @@ pub struct Laid {
 /// Lays out `doc` (tables filled from `report`) on GB/T 9704 pages with page numbers.
 pub fn layout(doc: &Document, report: &Report, fonts: &FontSet) -> Laid {
     let g = Geometry::gbt9704();
+    // Each table is measured once: keep-with-next needs its first rows before it is placed.
+    let mut missing = Vec::new();
+    let tables: Vec<(TableId, TableLayout)> = schema::tables()
+        .iter()
+        .map(|t| {
+            let data = report.table(t.id);
+            let layout = TableLayout::new(fonts, t, data, g.measure, g.table_size, &mut missing);
+            (t.id, layout)
+        })
+        .collect();
     let mut w = Writer {
         g,
         fonts,
+        tables: &tables,
         pages: vec![Page::default()],
         y: g.top,
         outline: Vec::new(),
-        missing: Vec::new(),
+        missing,
     };
     for (i, block) in doc.blocks.iter().enumerate() {
         let next = doc.blocks.get(i + 1);
         match block {
             Block::Title(t) => w.title(t),
-            Block::Heading { level, text } => w.heading(*level, text, next, report),
+            Block::Heading { level, text } => w.heading(*level, text, next),
             Block::Paragraph(t) => w.paragraph(t),
-            Block::Table(id) => w.table(schema::table(*id), report),
+            Block::Table(id) => w.table(schema::table(*id)),
             Block::PageBreak => {
                 if w.y < g.top {
                     w.new_page();
@@ -115,6 +126,7 @@ pub fn layout(doc: &Document, report: &Report, fonts: &FontSet) -> Laid {
 struct Writer<'a> {
     g: Geometry,
     fonts: &'a FontSet,
+    tables: &'a [(TableId, TableLayout)],
     pages: Vec<Page>,
     /// Top of the next line box.
     y: f32,
@@ -122,7 +134,7 @@ struct Writer<'a> {
     missing: Vec<MissingChar>,
 }
 
-impl Writer<'_> {
+impl<'a> Writer<'a> {
     fn room(&self) -> f32 {
         self.y - self.g.bottom()
     }
@@ -236,11 +248,11 @@ impl Writer<'_> {
         }
     }
 
-    fn heading(&mut self, level: u8, text: &str, next: Option<&Block>, report: &Report) {
+    fn heading(&mut self, level: u8, text: &str, next: Option<&Block>) {
         let style = self.heading_style(level);
         let lines = self.lines(text, style);
         // Keep with next: the heading moves to a new page unless what follows can start below it.
-        let need = lines.len() as f32 * self.g.pitch + self.next_start_height(next, report);
+        let need = lines.len() as f32 * self.g.pitch + self.next_start_height(next);
         if self.room() < need && self.y < self.g.top {
             self.new_page();
         }
@@ -252,24 +264,25 @@ impl Writer<'_> {
 
     /// The height the block after a heading needs on the same page: two lines of a paragraph,
     /// the header and first data row of a table.
-    fn next_start_height(&self, next: Option<&Block>, report: &Report) -> f32 {
+    fn next_start_height(&self, next: Option<&Block>) -> f32 {
         match next {
             Some(Block::Paragraph(_)) | Some(Block::Heading { .. }) => 2.0 * self.g.pitch,
             Some(Block::Table(id)) => {
                 let t = schema::table(*id);
-                let mut scratch = Vec::new();
-                let layout = TableLayout::new(
-                    self.fonts,
-                    t,
-                    report.table(*id),
-                    self.g.measure,
-                    self.g.table_size,
-                    &mut scratch,
-                );
-                layout.height(0..(t.repeat_rows + 1).min(t.rows()))
+                self.table_layout(*id)
+                    .height(0..(t.repeat_rows + 1).min(t.rows()))
             }
             _ => 0.0,
         }
+    }
+
+    fn table_layout(&self, id: TableId) -> &'a TableLayout {
+        let tables = self.tables;
+        tables
+            .iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, l)| l)
+            .expect("every official table is laid out before pagination")
     }
 
     fn paragraph(&mut self, text: &str) {
@@ -278,15 +291,8 @@ impl Writer<'_> {
         self.place_paragraph(&lines, style);
     }
 
-    fn table(&mut self, t: &schema::Table, report: &Report) {
-        let layout = TableLayout::new(
-            self.fonts,
-            t,
-            report.table(t.id),
-            self.g.measure,
-            self.g.table_size,
-            &mut self.missing,
-        );
+    fn table(&mut self, t: &schema::Table) {
+        let layout = self.table_layout(t.id);
         let header = 0..t.repeat_rows;
         let first_block = layout.height(0..(t.repeat_rows + 1).min(t.rows()));
         if self.room() < first_block && self.y < self.g.top {
@@ -294,17 +300,17 @@ impl Writer<'_> {
         }
         let mut start = 0;
         while start < t.rows() {
-            let mut end = self.rows_that_fit(t, &layout, start);
+            let mut end = self.rows_that_fit(t, layout, start);
             if end == start {
                 // A row taller than a whole page cannot be kept whole; draw it anyway.
                 end = start + 1;
             }
-            self.draw_rows(&layout, start..end);
+            self.draw_rows(layout, start..end);
             start = end;
             if start < t.rows() {
                 // The table goes on: a new page, its header rows repeated first.
                 self.new_page();
-                self.draw_rows(&layout, header.clone());
+                self.draw_rows(layout, header.clone());
             }
         }
         self.y -= self.g.pitch / 2.0;
