@@ -222,6 +222,11 @@ fn new(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> Resul
 
 fn check_files(paths: &[PathBuf]) -> Result<Vec<Checked>> {
     let files = batch::discover(&inputs(paths))?;
+    if files.is_empty() {
+        eprintln!(
+            "提示：没有找到工作簿（.xlsx、.xlsm、.xls、.ods）。请先用 nianbao new 生成，或把收回的工作簿放进 input/。"
+        );
+    }
     Ok(batch::check_all(&files, &Context { today: today() }))
 }
 

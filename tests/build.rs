@@ -284,6 +284,15 @@ fn check_on_the_samples_is_clean() {
 }
 
 #[test]
+fn an_empty_input_folder_says_what_to_do() {
+    let ws = workspace(&[]);
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("没有找到工作簿"), "{err}");
+    assert!(err.contains("nianbao new"), "{err}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let ws = workspace(&[]);
     let (code, _, err) = run(ws.path(), &["check", "nowhere"]);
