@@ -55,14 +55,6 @@ pub mod input {
     pub const TEXT_SECTION: &str = "章节";
     pub const TEXT_TOPIC: &str = "小标题";
     pub const TEXT_BODY: &str = "段落内容";
-
-    pub fn info_label(key: &str) -> &'static str {
-        INFO_FIELDS
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, l, _)| *l)
-            .unwrap_or("")
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

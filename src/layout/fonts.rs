@@ -164,10 +164,6 @@ impl Face {
         let em = table[(cp & 0xFF) as usize];
         (!em.is_nan()).then_some(em)
     }
-
-    pub fn has(&self, c: char) -> bool {
-        self.advance(c).is_some()
-    }
 }
 
 /// Why a role got its face, for `nianbao fonts` and error messages.
@@ -304,12 +300,12 @@ impl FontSet {
         self.roles.get(&role).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The face that prints `c` in `role`: the first in the chain that has it.
-    pub fn face_for(&self, role: Role, c: char) -> Option<usize> {
+    /// The face that prints `c` in `role` (the first in the chain that has it) and the
+    /// character's advance in em in that face.
+    pub fn face_for(&self, role: Role, c: char) -> Option<(usize, f32)> {
         self.chain(role)
             .iter()
-            .copied()
-            .find(|i| self.faces[*i].has(c))
+            .find_map(|i| self.faces[*i].advance(c).map(|em| (*i, em)))
     }
 }
 

@@ -420,7 +420,7 @@ fn lines_on_this_page(first: usize, left: usize, fit: usize) -> usize {
 fn split_by_face(fonts: &FontSet, text: &str, role: Role, primary: usize) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     for c in text.chars() {
-        let face = fonts.face_for(role, c).unwrap_or(primary);
+        let face = fonts.face_for(role, c).map_or(primary, |(f, _)| f);
         match out.last_mut() {
             Some((f, s)) if *f == face => s.push(c),
             _ => out.push((face, c.to_string())),

@@ -108,15 +108,14 @@ pub fn break_lines(
         .chars()
         .filter(|c| !c.is_control())
         .map(|c| {
-            let face = fonts.face_for(style.role, c);
-            let em = face
-                .and_then(|f| fonts.faces[f].advance(c))
-                .unwrap_or_else(|| {
-                    if !missing.contains(&c) {
-                        missing.push(c);
-                    }
-                    1.0
-                });
+            let found = fonts.face_for(style.role, c);
+            let face = found.map(|(f, _)| f);
+            let em = found.map(|(_, em)| em).unwrap_or_else(|| {
+                if !missing.contains(&c) {
+                    missing.push(c);
+                }
+                1.0
+            });
             Glyph {
                 c,
                 face,
@@ -379,13 +378,7 @@ fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justi
 /// The natural width of `text` in `role` at `size`, in pt.
 pub fn measure(fonts: &FontSet, text: &str, role: Role, size: f32) -> f32 {
     text.chars()
-        .map(|c| {
-            fonts
-                .face_for(role, c)
-                .and_then(|f| fonts.faces[f].advance(c))
-                .unwrap_or(1.0)
-                * size
-        })
+        .map(|c| fonts.face_for(role, c).map_or(1.0, |(_, em)| em) * size)
         .sum()
 }
 
