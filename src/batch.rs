@@ -175,16 +175,30 @@ pub struct Built {
 }
 
 impl Built {
-    /// An agency that was not built, and why.
-    pub fn skipped(c: &Checked, reason: impl Into<String>) -> Built {
+    /// An agency not built (yet): nothing written, no reason given.
+    fn new(c: &Checked) -> Built {
         Built {
             file: c.file.clone(),
             agency: c.agency(),
             outputs: Vec::new(),
-            skipped: Some(reason.into()),
+            skipped: None,
             findings: Vec::new(),
             system_error: false,
         }
+    }
+
+    /// An agency that was not built, and why.
+    pub fn skipped(c: &Checked, reason: impl Into<String>) -> Built {
+        Built {
+            skipped: Some(reason.into()),
+            ..Built::new(c)
+        }
+    }
+
+    /// An agency not built because its workbook has errors.
+    pub fn rejected(c: &Checked) -> Built {
+        let n = c.findings.iter().filter(|f| f.is_error()).count();
+        Built::skipped(c, format!("有 {n} 个错误，请修改工作簿后重新生成"))
     }
 }
 
@@ -210,15 +224,10 @@ pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
 }
 
 fn build_one(c: &Checked, kit: &Toolkit) -> Built {
-    let mut built = Built {
-        skipped: None,
-        ..Built::skipped(c, "")
-    };
     if c.has_errors() {
-        let n = c.findings.iter().filter(|f| f.is_error()).count();
-        built.skipped = Some(format!("有 {n} 个错误，请修改工作簿后重新生成"));
-        return built;
+        return Built::rejected(c);
     }
+    let mut built = Built::new(c);
     match render_one(c, kit) {
         Ok(Rendered::Files(pdf, xlsx)) => {
             let year = c.report.info.year.unwrap_or_default();

@@ -307,11 +307,7 @@ fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
         };
         results = batch::build_all(&checked, &kit);
     } else {
-        results.extend(
-            checked
-                .iter()
-                .map(|c| batch::Built::skipped(c, "有错误，请修改工作簿后重新生成")),
-        );
+        results.extend(checked.iter().map(batch::Built::rejected));
     }
     for f in results.iter().flat_map(|r| &r.findings) {
         write!(stderr, "{}", render_finding(f))?;
