@@ -52,7 +52,11 @@ fn main() {
     let ctx = Context {
         today: Date::new(2026, 2, 1).expect("date"),
     };
-    let checked = batch::check_all(&files, &ctx);
+    let preview = batch::Preview {
+        fonts: &fonts,
+        templates: &templates,
+    };
+    let checked = batch::check_all(&files, &ctx, Some(&preview));
     let check_time = t.elapsed().as_secs_f64();
     assert!(
         checked.iter().all(|c| !c.has_errors()),

@@ -3,8 +3,10 @@
 //! One bad workbook never stops the others; every failure becomes a finding or a reason on
 //! that agency's result. Results come back in input order whatever the thread schedule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+
+use std::io::Write as _;
 
 use anyhow::{Context as _, Result, bail};
 use rayon::prelude::*;
@@ -12,6 +14,7 @@ use rayon::prelude::*;
 use crate::doc;
 use crate::finding::{Code, Finding, attribute};
 use crate::layout::{self, fonts::FontSet};
+use crate::limits;
 use crate::model::Report;
 use crate::pdf;
 use crate::render::Templates;
@@ -21,15 +24,36 @@ use crate::xlsx;
 
 const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
 
-/// Every workbook under `paths` (files as given, folders searched recursively), sorted, without
-/// Office lock files (`~$…`) and hidden files.
+/// Spreadsheet formats offices save by mistake, with what to say about each.
+const FOREIGN: [(&str, &str); 6] = [
+    ("et", "WPS 表格格式（.et）"),
+    ("ett", "WPS 表格模板格式（.ett）"),
+    ("xlsb", "Excel 二进制格式（.xlsb）"),
+    ("csv", "CSV 文本格式（.csv），只有一张表、没有合并表头"),
+    ("numbers", "Apple Numbers 格式（.numbers）"),
+    ("wps", "WPS 文字格式（.wps），不是表格"),
+];
+
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// Every input under `paths` (files as given, folders searched recursively, links followed
+/// once), sorted, without Office lock files (`~$…`) and hidden files. Besides workbooks this
+/// lists files in formats nianbao does not read and workbook names that are not regular files,
+/// so that `check_file` can say what is wrong with each instead of passing over it.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
+    let mut visited = HashSet::new();
     for path in paths {
-        if path.is_file() {
+        if path.is_dir() {
+            walk(path, &mut found, &mut visited)
+                .with_context(|| format!("无法读取文件夹 {}", path.display()))?;
+        } else if path.symlink_metadata().is_ok() {
             found.push(path.clone());
-        } else if path.is_dir() {
-            walk(path, &mut found).with_context(|| format!("无法读取文件夹 {}", path.display()))?;
         } else {
             bail!(
                 "找不到 {}。请确认路径，或先用 nianbao new 生成工作簿。",
@@ -42,26 +66,79 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(
+    dir: &Path,
+    found: &mut Vec<PathBuf>,
+    visited: &mut HashSet<PathBuf>,
+) -> std::io::Result<()> {
+    // A folder reached twice (a link to a parent, a loop of links) is read once.
+    if !visited.insert(dir.canonicalize()?) {
+        return Ok(());
+    }
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') || name.starts_with("~$") {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, found)?;
-        } else if is_workbook(&path) {
+        let ext = extension(&path);
+        let listed = EXTENSIONS.contains(&ext.as_str()) || FOREIGN.iter().any(|(e, _)| *e == ext);
+        // `is_dir` follows links; a link that leads nowhere or in a circle is not a folder.
+        if path.is_dir() && !listed {
+            walk(&path, found, visited)?;
+        } else if listed {
             found.push(path);
         }
     }
     Ok(())
 }
 
-fn is_workbook(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+/// F2/F5: why `file` cannot be read as a workbook before anything opens it — a format nianbao
+/// does not read, or not a regular file (opening a pipe would wait forever, a device never ends).
+fn unopenable(file: &Path) -> Option<Finding> {
+    let ext = extension(file);
+    if let Some((_, what)) = FOREIGN.iter().find(|(e, _)| *e == ext) {
+        return Some(Finding::new(
+            Code::F2,
+            format!(
+                "这是{what}，nianbao 不能读取。请用 Excel 或 WPS 打开后「另存为」Excel 工作簿（*.xlsx），放回 input/ 后重新运行。"
+            ),
+        ));
+    }
+    let kind = match std::fs::metadata(file) {
+        Ok(m) if m.is_file() => return None,
+        Ok(m) if m.is_dir() => "一个文件夹",
+        Ok(m) => special_kind(&m),
+        Err(e) if e.raw_os_error() == Some(40) => "一个指向自身的循环链接",
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "一个指向不存在文件的链接",
+        Err(_) => "一个无法访问的文件",
+    };
+    Some(Finding::new(
+        Code::F5,
+        format!(
+            "这不是普通文件，而是{kind}，未读取。请把真正的工作簿文件（不是链接或快捷方式）放进 input/。"
+        ),
+    ))
+}
+
+#[cfg(unix)]
+fn special_kind(m: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    if t.is_fifo() {
+        "一个命名管道（FIFO）"
+    } else if t.is_char_device() || t.is_block_device() {
+        "一个设备文件"
+    } else if t.is_socket() {
+        "一个套接字"
+    } else {
+        "一个特殊文件"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::Metadata) -> &'static str {
+    "一个特殊文件"
 }
 
 /// One workbook read and checked.
@@ -91,31 +168,49 @@ impl Checked {
     }
 }
 
+/// What `check` needs beyond the rules to find every reason `build` would refuse an agency:
+/// the fonts (G1) and the templates (T1) the build will use.
+pub struct Preview<'a> {
+    pub fonts: &'a FontSet,
+    pub templates: &'a Templates,
+}
+
 /// Reads and checks every file in parallel, then runs the checks across files.
-pub fn check_all(files: &[PathBuf], ctx: &Context) -> Vec<Checked> {
-    let mut checked: Vec<Checked> = files.par_iter().map(|f| check_file(f, ctx)).collect();
+pub fn check_all(files: &[PathBuf], ctx: &Context, preview: Option<&Preview>) -> Vec<Checked> {
+    let mut checked: Vec<Checked> = files
+        .par_iter()
+        .map(|f| check_file(f, ctx, preview))
+        .collect();
     duplicates(&mut checked);
+    name_collisions(&mut checked);
     checked
 }
 
 /// Reads and checks one file. A panic inside a dependency on a malformed file is caught and
 /// becomes finding F1 for that file, so one bad workbook cannot stop a batch.
-pub fn check_file(file: &Path, ctx: &Context) -> Checked {
-    let read = std::panic::catch_unwind(|| workbook::read_file(file)).unwrap_or_else(|_| {
-        workbook::ReadOutcome {
+pub fn check_file(file: &Path, ctx: &Context, preview: Option<&Preview>) -> Checked {
+    let read = match unopenable(file) {
+        Some(f) => workbook::ReadOutcome {
             report: Report::default(),
-            findings: vec![Finding::new(
-                Code::F1,
-                "读取此文件时发生内部错误，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-            )],
-        }
-    });
+            findings: vec![f],
+        },
+        None => std::panic::catch_unwind(|| workbook::read_file(file)).unwrap_or_else(|_| {
+            workbook::ReadOutcome {
+                report: Report::default(),
+                findings: vec![Finding::new(
+                    Code::F1,
+                    "读取此文件时发生内部错误，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+                )],
+            }
+        }),
+    };
     let mut findings = read.findings;
-    let unreadable = findings
-        .iter()
-        .any(|f| f.code == Code::F1 && f.sheet.is_none());
+    let unreadable = findings.iter().any(|f| f.refuses_file());
     if !unreadable {
         findings.extend(rules::check(&read.report, ctx));
+        if let Some(p) = preview {
+            findings.extend(preview_findings(&read.report, p));
+        }
     }
     let mut checked = Checked {
         file: file.to_path_buf(),
@@ -125,6 +220,21 @@ pub fn check_file(file: &Path, ctx: &Context) -> Checked {
     let agency = checked.agency();
     attribute(&mut checked.findings, file, &agency);
     checked
+}
+
+/// T1 and G1: the report rendered through the templates, and every character of it looked up
+/// in the fonts of the role that will print it — what layout would otherwise find at build.
+fn preview_findings(report: &Report, p: &Preview) -> Vec<Finding> {
+    let document = match p.templates.render(report).and_then(|md| doc::parse(&md)) {
+        Ok(d) => d,
+        Err(e) => {
+            return vec![Finding::new(
+                Code::T1,
+                format!("无法用报告模板生成这份报告：{e:#}。请检查 templates/ 中的自定义模板。"),
+            )];
+        }
+    };
+    missing_glyphs(report, &layout::uncovered(&document, report, p.fonts))
 }
 
 /// B2: the same agency and year in two workbooks would overwrite one report with the other.
@@ -157,6 +267,50 @@ fn duplicates(checked: &mut [Checked]) {
             }
         }
     }
+}
+
+/// N1: different agency names whose reports land in one file — names that differ only in
+/// characters a file name cannot hold, in case, or in Unicode composition (Windows and macOS
+/// file systems fold both). The later workbook is refused, naming the earlier.
+fn name_collisions(checked: &mut [Checked]) {
+    let mut seen: HashMap<(i32, String), (String, PathBuf)> = HashMap::new();
+    for c in checked.iter_mut() {
+        let agency = c.report.info.agency.trim().to_string();
+        let Some(year) = c.report.info.year else {
+            continue;
+        };
+        if agency.is_empty() || c.findings.iter().any(|f| f.refuses_file()) {
+            continue;
+        }
+        let stem = file_stem(&agency);
+        let key = (year, fold_name(&stem));
+        match seen.get(&key) {
+            // The same name twice is B2's to report.
+            Some((first, _)) if *first == agency => {}
+            Some((first, file)) => {
+                let mut f = Finding::new(
+                    Code::N1,
+                    format!(
+                        "机关名称「{agency}」与 {} 中的「{first}」生成的文件名相同（{stem}.pdf：文件名不能含有 / \\ : * ? \" < > | 等字符，且不区分大小写），两份报告会互相覆盖。请核对两个工作簿的机关名称，使用规范全称。",
+                        file.display()
+                    ),
+                )
+                .at(crate::schema::input::SHEET_INFO, None);
+                f.file = c.file.clone();
+                f.agency = agency;
+                c.findings.push(f);
+            }
+            None => {
+                seen.insert(key, (agency, c.file.clone()));
+            }
+        }
+    }
+}
+
+/// A file name as case-insensitive, normalisation-insensitive file systems compare it.
+fn fold_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfc().flat_map(char::to_lowercase).collect()
 }
 
 /// What building one agency gave.
@@ -230,20 +384,13 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     let mut built = Built::new(c);
     match render_one(c, kit) {
         Ok(Rendered::Files(pdf, xlsx)) => {
-            let year = c.report.info.year.unwrap_or_default();
-            let dir = kit.out.join(year.to_string());
-            let stem = file_stem(&built.agency);
-            let targets = [
-                (dir.join(format!("{stem}.pdf")), pdf),
-                (dir.join(format!("{stem}.xlsx")), xlsx),
-            ];
-            for (path, bytes) in targets {
-                if let Err(e) = write_atomic(&path, &bytes) {
-                    built.skipped = Some(format!("无法写入 {}：{e}", path.display()));
+            let [pdf_path, xlsx_path] = output_paths(kit.out, &c.report);
+            match write_all(&[(&pdf_path, &pdf), (&xlsx_path, &xlsx)]) {
+                Ok(()) => built.outputs = vec![pdf_path, xlsx_path],
+                Err(e) => {
+                    built.skipped = Some(format!("无法写入 {}：{e}", pdf_path.display()));
                     built.system_error = true;
-                    return built;
                 }
-                built.outputs.push(path);
             }
         }
         Ok(Rendered::Missing(findings)) => {
@@ -253,6 +400,16 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
         Err(e) => built.skipped = Some(format!("{e:#}")),
     }
     built
+}
+
+/// Where a report's PDF and XLSX go: `<out>/<year>/<agency>.pdf|.xlsx`.
+pub fn output_paths(out: &Path, report: &Report) -> [PathBuf; 2] {
+    let dir = out.join(report.info.year.unwrap_or_default().to_string());
+    let stem = file_stem(&report.info.agency);
+    [
+        dir.join(format!("{stem}.pdf")),
+        dir.join(format!("{stem}.xlsx")),
+    ]
 }
 
 enum Rendered {
@@ -309,9 +466,11 @@ fn missing_glyphs(report: &Report, missing: &[layout::MissingChar]) -> Vec<Findi
     out
 }
 
-/// A file name from an agency name: characters Windows forbids become `_`.
+/// A file name from an agency name that every common file system takes: characters Windows
+/// forbids become `_`, leading and trailing dots and spaces go, a name Windows reserves for a
+/// device (CON, NUL, COM1 …) gets a `_`, and the name is cut to `limits::FILE_NAME_BYTES`.
 pub fn file_stem(agency: &str) -> String {
-    let stem: String = agency
+    let safe: String = agency
         .trim()
         .chars()
         .map(|c| {
@@ -322,7 +481,22 @@ pub fn file_stem(agency: &str) -> String {
             }
         })
         .collect();
-    let stem = stem.trim_matches(['.', ' ']).to_string();
+    let mut stem = String::new();
+    for c in safe.trim_matches(['.', ' ']).chars() {
+        if stem.len() + c.len_utf8() > limits::FILE_NAME_BYTES {
+            break;
+        }
+        stem.push(c);
+    }
+    let mut stem = stem.trim_end_matches(['.', ' ']).to_string();
+    let base = stem.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let reserved = matches!(base.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ((base.starts_with("COM") || base.starts_with("LPT"))
+            && base.len() == 4
+            && base.as_bytes()[3].is_ascii_digit());
+    if reserved {
+        stem.insert(base.len(), '_');
+    }
     if stem.is_empty() {
         "未命名".into()
     } else {
@@ -330,20 +504,32 @@ pub fn file_stem(agency: &str) -> String {
     }
 }
 
-/// Writes through a temporary file in the same folder and renames it into place, so a reader
-/// never sees half a file and an interrupted run leaves the old file intact.
+/// Writes every file through a temporary file of its own in the same folder, flushed to disk,
+/// then renames them all into place: a reader never sees half a file, an interrupted run leaves
+/// the old files intact, and a report never gets its PDF without its XLSX because the second
+/// write failed.
+pub fn write_all(files: &[(&Path, &[u8])]) -> std::io::Result<()> {
+    let mut staged = Vec::new();
+    for (path, bytes) in files {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".nianbao-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        staged.push((tmp, *path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| e.error)?;
+    }
+    Ok(())
+}
+
+/// One file written atomically (see `write_all`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    write_all(&[(path, bytes)])
 }
 
 #[cfg(test)]
@@ -355,6 +541,20 @@ mod tests {
         assert_eq!(file_stem("某县交通运输局"), "某县交通运输局");
         assert_eq!(file_stem("a/b:c"), "a_b_c");
         assert_eq!(file_stem("  "), "未命名");
+        assert_eq!(file_stem("江岚县交通运输局."), "江岚县交通运输局");
+        assert_eq!(file_stem("con"), "con_");
+        assert_eq!(file_stem("COM1.局"), "COM1_.局");
+        assert_eq!(file_stem("COM10"), "COM10");
+        let long = "很".repeat(100);
+        assert!(file_stem(&long).len() <= limits::FILE_NAME_BYTES);
+        assert!(file_stem(&long).chars().all(|c| c == '很'));
+    }
+
+    #[test]
+    fn names_fold_like_file_systems() {
+        assert_eq!(fold_name("Bureau"), fold_name("BUREAU"));
+        assert_eq!(fold_name("e\u{301}"), fold_name("\u{e9}"));
+        assert_ne!(fold_name("交通局"), fold_name("交通运输局"));
     }
 
     #[test]

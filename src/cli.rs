@@ -4,12 +4,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::batch::{self, Checked, Toolkit};
+use crate::batch::{self, Checked, Preview, Toolkit};
 use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::layout::fonts::FontSet;
@@ -220,18 +221,38 @@ fn new(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> Resul
     Ok(code)
 }
 
-fn check_files(paths: &[PathBuf]) -> Result<Vec<Checked>> {
+fn check_files(paths: &[PathBuf], preview: Option<&Preview>) -> Result<Vec<Checked>> {
     let files = batch::discover(&inputs(paths))?;
     if files.is_empty() {
         eprintln!(
             "提示：没有找到工作簿（.xlsx、.xlsm、.xls、.ods）。请先用 nianbao new 生成，或把收回的工作簿放进 input/。"
         );
     }
-    Ok(batch::check_all(&files, &Context { today: today() }))
+    Ok(batch::check_all(
+        &files,
+        &Context { today: today() },
+        preview,
+    ))
+}
+
+/// The fonts and templates a build of `paths` uses.
+fn toolkit(paths: &[PathBuf]) -> Result<(Arc<FontSet>, Templates)> {
+    let font_dirs = font_dirs(paths);
+    let dirs: Vec<&Path> = font_dirs.iter().map(PathBuf::as_path).collect();
+    let fonts = FontSet::discover(&dirs, &Config::load(Path::new("."))?)?;
+    let templates = Templates::load(Some(Path::new("templates")))?;
+    Ok((fonts, templates))
 }
 
 fn check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
-    let checked = check_files(paths)?;
+    // Without fonts or templates the arithmetic is still worth checking; build stops anyway.
+    let kit = toolkit(paths)
+        .inspect_err(|e| eprintln!("警告：未检查字符能否显示、模板能否生成（{e:#}）。"))
+        .ok();
+    let preview = kit
+        .as_ref()
+        .map(|(fonts, templates)| Preview { fonts, templates });
+    let checked = check_files(paths, preview.as_ref())?;
     let findings: Vec<&Finding> = checked.iter().flat_map(|c| &c.findings).collect();
     let mut stdout = std::io::stdout().lock();
     match format {
@@ -285,30 +306,27 @@ fn check_summary(checked: &[Checked]) -> String {
 
 fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
     let started = Instant::now();
-    let checked = check_files(paths)?;
+    let (fonts, templates) = toolkit(paths)?;
+    let checked = check_files(
+        paths,
+        Some(&Preview {
+            fonts: &fonts,
+            templates: &templates,
+        }),
+    )?;
     let mut stderr = std::io::stderr().lock();
     for f in checked.iter().flat_map(|c| &c.findings) {
         write!(stderr, "{}", render_finding(f))?;
     }
-    let to_build = checked.iter().filter(|c| !c.has_errors()).count();
-    let mut results = Vec::new();
-    if to_build > 0 {
-        let font_dirs = font_dirs(paths);
-        let dirs: Vec<&Path> = font_dirs.iter().map(PathBuf::as_path).collect();
-        let fonts = FontSet::discover(&dirs, &Config::load(Path::new("."))?)?;
-        let templates = Templates::load(Some(Path::new("templates")))?;
-        for t in &templates.overridden {
-            writeln!(stderr, "使用自定义模板 {t}")?;
-        }
-        let kit = Toolkit {
-            fonts: &fonts,
-            templates: &templates,
-            out,
-        };
-        results = batch::build_all(&checked, &kit);
-    } else {
-        results.extend(checked.iter().map(batch::Built::rejected));
+    for t in &templates.overridden {
+        writeln!(stderr, "使用自定义模板 {t}")?;
     }
+    let kit = Toolkit {
+        fonts: &fonts,
+        templates: &templates,
+        out,
+    };
+    let results = batch::build_all(&checked, &kit);
     for f in results.iter().flat_map(|r| &r.findings) {
         write!(stderr, "{}", render_finding(f))?;
     }

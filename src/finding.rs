@@ -26,22 +26,34 @@ impl Severity {
     }
 }
 
-/// Stable codes; the letter says the family (F file, S structure, B basic info, R arithmetic and
-/// types, V completeness and consistency, C content).
+/// Stable codes; the letter says the family (F file, S structure, B basic info, N output names, R
+/// arithmetic and types, V completeness and consistency, C content, G glyphs, T templates).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Code {
     /// The file cannot be opened as a workbook.
     F1,
+    /// A spreadsheet format the reader does not take (.et, .xlsb, .csv, .numbers).
+    F2,
+    /// The workbook is encrypted with a password.
+    F3,
+    /// The workbook is over a size limit and was not parsed.
+    F4,
+    /// Not a regular file (a pipe, a device, a link that leads nowhere or in a circle).
+    F5,
     /// A required sheet is missing.
     S1,
     /// An official label was not found in its sheet.
     S2,
     /// An official label occurs more than once.
     S3,
+    /// Content outside the part of a sheet the reader reads.
+    S4,
     /// 机关名称 is missing.
     B1,
     /// Two workbooks report the same agency and year.
     B2,
+    /// Two agencies' reports would be written to the same file.
+    N1,
     /// A character no available font can print.
     G1,
     R1,
@@ -53,8 +65,18 @@ pub enum Code {
     V3,
     /// A number stored as text (read, but worth fixing).
     V4,
+    /// A 总计 formula saved without its result: the total was computed from its addends.
+    V5,
     /// A prose section the format requires is empty.
     C1,
+    /// Invisible characters (zero-width spaces, soft hyphens …) removed from a cell.
+    C2,
+    /// Text in 正文 that has no place in the report (another column, or before any 章节).
+    C3,
+    /// A paragraph or the whole prose is longer than a report can be.
+    C4,
+    /// The report template could not be rendered for this report.
+    T1,
 }
 
 impl fmt::Display for Code {
@@ -66,7 +88,8 @@ impl fmt::Display for Code {
 impl Code {
     pub fn severity(self) -> Severity {
         match self {
-            Code::V1 | Code::V4 | Code::C1 => Severity::Warning,
+            Code::V1 | Code::V4 | Code::C1 | Code::S4 | Code::C3 => Severity::Warning,
+            Code::V5 | Code::C2 => Severity::Info,
             _ => Severity::Error,
         }
     }
@@ -119,6 +142,15 @@ impl Finding {
             }
         }
         s
+    }
+
+    /// Whether the file as a whole could not be read (nothing in it was checked).
+    pub fn refuses_file(&self) -> bool {
+        match self.code {
+            Code::F2 | Code::F3 | Code::F4 | Code::F5 => true,
+            Code::F1 => self.sheet.is_none(),
+            _ => false,
+        }
     }
 
     pub fn is_error(&self) -> bool {

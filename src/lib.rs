@@ -9,6 +9,7 @@ pub mod config;
 pub mod doc;
 pub mod finding;
 pub mod layout;
+pub mod limits;
 pub mod model;
 pub mod pdf;
 pub mod render;

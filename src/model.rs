@@ -135,8 +135,10 @@ impl fmt::Display for Decimal {
 pub enum Value {
     Blank,
     Number(Decimal),
-    /// Not a number: text, an error value, a date … kept as found for the message.
+    /// Not a number: text, an error value … kept as found for the message.
     Invalid(String),
+    /// A date where a number belongs (the cell was formatted as a date), as the user sees it.
+    Date(String),
 }
 
 /// No count in these tables comes near this; a larger one is a typo (R5 says so).
@@ -165,7 +167,7 @@ impl Serialize for Value {
                 Some(i) if d.scale == 0 => s.serialize_i64(i),
                 _ => s.serialize_str(&d.to_string()),
             },
-            Value::Invalid(text) => s.serialize_str(text),
+            Value::Invalid(text) | Value::Date(text) => s.serialize_str(text),
         }
     }
 }
@@ -342,7 +344,7 @@ pub fn display_value(value: &Value, kind: Kind) -> String {
             None => d.to_string(),
         },
         (Value::Number(d), Kind::Money) => d.to_string(),
-        (Value::Invalid(text), _) => text.clone(),
+        (Value::Invalid(text), _) | (Value::Date(text), _) => text.clone(),
     }
 }
 

@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result};
 use serde::Serialize;
 use tera::{Context, Kwargs, State, Tera};
 
-use crate::model::{Info, Report, TableData, Topic};
+use crate::model::{Info, Paragraph, Report, TableData, Topic};
 use crate::schema;
 
 pub const ENTRY: &str = "report.md.tera";
@@ -85,6 +85,31 @@ fn describe(e: &tera::Error) -> String {
     text
 }
 
+/// A topic with its outline number: titled topics count 1, 2, 3 … in their section, untitled
+/// ones (an opening paragraph before （一）) get 0 and do not shift the numbering.
+#[derive(Serialize)]
+struct NumberedTopic<'a> {
+    title: &'a str,
+    number: usize,
+    paragraphs: &'a [Paragraph],
+}
+
+fn numbered(topics: &[Topic]) -> Vec<NumberedTopic<'_>> {
+    let mut n = 0;
+    topics
+        .iter()
+        .map(|t| {
+            let titled = !t.title.trim().is_empty();
+            n += titled as usize;
+            NumberedTopic {
+                title: &t.title,
+                number: if titled { n } else { 0 },
+                paragraphs: &t.paragraphs,
+            }
+        })
+        .collect()
+}
+
 /// The template context: the report plus what templates should not have to compute.
 #[derive(Serialize)]
 struct View<'a> {
@@ -93,7 +118,7 @@ struct View<'a> {
     t3: &'a TableData,
     t4: &'a TableData,
     /// Every section key present, so templates can index `text.problems` without guards.
-    text: BTreeMap<&'static str, &'a [Topic]>,
+    text: BTreeMap<&'static str, Vec<NumberedTopic<'a>>>,
     headings: BTreeMap<&'static str, &'static str>,
     /// `地址：…；邮编：…；电话：…；电子邮箱：…`, only the parts given.
     contact: String,
@@ -106,7 +131,7 @@ impl<'a> View<'a> {
             .map(|(key, _)| {
                 (
                     *key,
-                    report.text.get(*key).map(Vec::as_slice).unwrap_or(&[]),
+                    numbered(report.text.get(*key).map(Vec::as_slice).unwrap_or(&[])),
                 )
             })
             .collect();
@@ -187,7 +212,6 @@ fn cn_num_filter(value: i64, _: Kwargs, _: &State) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Paragraph;
 
     #[test]
     fn numbers_in_chinese() {
@@ -224,6 +248,29 @@ mod tests {
         for (_, h) in schema::SECTIONS {
             assert!(md.contains(&format!("## {h}")), "{h}");
         }
+    }
+
+    /// Many real reports open 一、总体情况 with a paragraph before （一）主动公开.
+    #[test]
+    fn untitled_opening_paragraph_does_not_shift_the_numbering() {
+        let mut report = crate::workbook::blank::blank_report("测试局", 2025);
+        let para = |t: &str| Paragraph {
+            text: t.into(),
+            source: None,
+        };
+        let topics = report.text.get_mut("overview").unwrap();
+        topics.insert(
+            0,
+            Topic {
+                title: String::new(),
+                paragraphs: vec![para("本年度，我局认真贯彻落实条例。")],
+            },
+        );
+        let md = Templates::load(None).unwrap().render(&report).unwrap();
+        assert!(md.contains("本年度，我局认真贯彻落实条例。"));
+        assert!(md.contains("### （一）主动公开"), "{md}");
+        assert!(md.contains("### （五）监督保障"), "{md}");
+        assert!(!md.contains("（六）"), "{md}");
     }
 
     #[test]

@@ -146,6 +146,9 @@ fn types(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
             (Value::Invalid(text), Kind::Count) => {
                 format!("「{text}」不是数字。请填写整数，没有发生的情形填 0")
             }
+            (Value::Date(text), _) => format!(
+                "填写的是日期「{text}」，不是数字。单元格可能被设成了日期格式：请把格式改为「常规」或「数值」后重新填写"
+            ),
             (Value::Invalid(text), Kind::Money) => {
                 format!("「{text}」不是数字。请填写金额（单位：万元），没有收费填 0")
             }

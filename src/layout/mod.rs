@@ -9,8 +9,8 @@ pub mod table;
 pub mod text;
 
 use crate::doc::{Block, Document};
-use crate::model::Report;
-use crate::schema::{self, RowKind, TableId};
+use crate::model::{Report, display_value};
+use crate::schema::{self, Content, RowKind, TableId};
 
 use fonts::{FontSet, Role};
 use page::{Geometry, baseline};
@@ -120,6 +120,57 @@ pub fn layout(doc: &Document, report: &Report, fonts: &FontSet) -> Laid {
         pages: w.pages,
         outline: w.outline,
         missing: w.missing,
+    }
+}
+
+/// Every character of `doc` and of the official tables that no face of the role printing it
+/// has — what `layout` would report, found without setting a line, so `check` can say it.
+pub fn uncovered(doc: &Document, report: &Report, fonts: &FontSet) -> Vec<MissingChar> {
+    let mut out: Vec<MissingChar> = Vec::new();
+    let mut look = |text: &str, role: Role| {
+        for c in text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+        {
+            if fonts.face_for(role, c).is_none() && !out.iter().any(|m| m.c == c) {
+                out.push(MissingChar {
+                    c,
+                    context: text.to_string(),
+                });
+            }
+        }
+    };
+    for block in &doc.blocks {
+        match block {
+            Block::Title(t) => look(t, Role::Title),
+            Block::Heading { level, text } => look(text, heading_role(*level)),
+            Block::Paragraph(t) => look(t, Role::Body),
+            Block::Table(id) => {
+                let t = schema::table(*id);
+                for cell in &t.grid {
+                    let text = match &cell.content {
+                        Content::Label(l) => l.to_string(),
+                        Content::Field(i) => {
+                            let f = &t.fields[*i];
+                            display_value(report.table(t.id).get(f.row, f.col), f.kind)
+                        }
+                    };
+                    look(&text, Role::Table);
+                }
+            }
+            Block::PageBreak => {}
+        }
+    }
+    look("— 0123456789 —", Role::PageNumber);
+    out
+}
+
+/// The face role of a heading of `level` (1 hei, 2 kai, deeper and body text fangsong).
+fn heading_role(level: u8) -> Role {
+    match level {
+        1 => Role::Heading1,
+        2 => Role::Heading2,
+        _ => Role::Body,
     }
 }
 
@@ -235,11 +286,7 @@ impl<'a> Writer<'a> {
 
     /// Headings of `level` 1 and 2 in their faces; 3, 4 and body text (0) in the body face.
     fn heading_style(&self, level: u8) -> Style {
-        let role = match level {
-            1 => Role::Heading1,
-            2 => Role::Heading2,
-            _ => Role::Body,
-        };
+        let role = heading_role(level);
         Style {
             indent: 2.0 * self.g.grid_advance(),
             justify: true,

@@ -1,6 +1,7 @@
 //! Input workbooks: the blank one offices hand out (`blank`) and reading filled ones (`read`).
 
 pub mod blank;
+mod guard;
 pub mod labels;
 mod locate;
 pub mod read;

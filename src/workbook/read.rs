@@ -3,18 +3,22 @@
 //! The reader judges structure (sheets and labels present) and records values exactly as found;
 //! whether the values are right is the rules' business.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read as _};
 use std::path::Path;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Sheets, Xlsx, open_workbook_auto_from_rs};
 
 use crate::finding::{Code, Finding, Severity};
-use crate::model::{CellRef, Date, Decimal, Paragraph, Report, TableData, Topic, Value, a1};
+use crate::model::{
+    CellRef, Date, Decimal, Paragraph, Report, TableData, Topic, Value, a1, column_name,
+};
 use crate::schema::{self, input};
 
+use super::guard::{self, Container};
 use super::labels::{normalize, strip_outline_number};
 use super::locate::locate;
-use super::sheet::Sheet;
+use super::sheet::{RawCell, Sheet};
+use crate::limits::{self, Rect};
 
 /// What reading one workbook gave: the report (as far as it could be read) and findings.
 #[derive(Debug)]
@@ -24,31 +28,49 @@ pub struct ReadOutcome {
 }
 
 /// Reads the workbook at `path`; never panics and never fails: problems become findings.
+/// Only regular files are opened (see `batch::discover`), and at most one byte past the size
+/// limit is read, so a huge file costs no more memory than the limit.
 pub fn read_file(path: &Path) -> ReadOutcome {
-    match std::fs::read(path) {
+    let read = std::fs::File::open(path).and_then(|f| {
+        let mut bytes = Vec::new();
+        f.take(limits::FILE_BYTES + 1).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    });
+    match read {
         Ok(bytes) => read_bytes(&bytes),
-        Err(e) => unreadable(format!(
-            "无法读取文件：{e}。请确认文件存在且未被其他程序占用。"
+        Err(e) => refused(Finding::new(
+            Code::F1,
+            format!("无法读取文件：{e}。请确认文件存在且未被其他程序占用。"),
         )),
     }
 }
 
 pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
-    let mut workbook = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
-        Ok(wb) => wb,
-        Err(e) => {
-            return unreadable(format!(
-                "无法识别为 Excel/WPS/LibreOffice 工作簿。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。（技术信息：{e}）"
-            ));
-        }
+    let mut book = match guard::inspect(bytes).and_then(|c| Book::open(bytes, c)) {
+        Ok(book) => book,
+        Err(f) => return refused(*f),
     };
     let mut findings = Vec::new();
     let mut report = Report::default();
-    let names = workbook.sheet_names();
-    let mut open = |wanted: &str, findings: &mut Vec<Finding>| -> Option<Sheet> {
-        let name = names.iter().find(|n| normalize(n) == normalize(wanted))?;
-        match workbook.worksheet_range(name) {
-            Ok(range) => Some(Sheet::new(name, range)),
+    let names = book.names();
+    let mut open = |wanted: &str, rect: Rect, findings: &mut Vec<Finding>| -> Option<Sheet> {
+        let Some(name) = names.iter().find(|n| normalize(n) == normalize(wanted)) else {
+            findings.push(
+                Finding::new(
+                    Code::S1,
+                    format!(
+                        "缺少工作表「{wanted}」。请使用 nianbao new 生成的模板填写，不要删除或重命名工作表。"
+                    ),
+                )
+                .at(wanted, None),
+            );
+            return None;
+        };
+        match book.sheet(name, rect) {
+            Ok(sheet) => {
+                findings.extend(sheet_notes(&sheet, rect, wanted == input::SHEET_TEXT));
+                Some(sheet)
+            }
             Err(e) => {
                 findings.push(
                     Finding::new(
@@ -63,41 +85,137 @@ pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
             }
         }
     };
-    let missing = |sheet: &str| {
-        Finding::new(
-            Code::S1,
-            format!(
-                "缺少工作表「{sheet}」。请使用 nianbao new 生成的模板填写，不要删除或重命名工作表。"
-            ),
-        )
-        .at(sheet, None)
-    };
 
-    match open(input::SHEET_INFO, &mut findings) {
-        Some(sheet) => read_info(&sheet, &mut report, &mut findings),
-        None => findings.push(missing(input::SHEET_INFO)),
+    if let Some(sheet) = open(input::SHEET_INFO, limits::INFO_RECT, &mut findings) {
+        read_info(&sheet, &mut report, &mut findings);
     }
-    match open(input::SHEET_TEXT, &mut findings) {
-        Some(sheet) => read_text(&sheet, &mut report, &mut findings),
-        None => findings.push(missing(input::SHEET_TEXT)),
+    if let Some(sheet) = open(input::SHEET_TEXT, limits::TEXT_RECT, &mut findings) {
+        read_text(&sheet, &mut report, &mut findings);
     }
     for table in schema::tables() {
-        match open(table.sheet, &mut findings) {
-            Some(sheet) => {
-                let data = read_table(&sheet, table, &mut findings);
-                *report.table_mut(table.id) = data;
-            }
-            None => findings.push(missing(table.sheet)),
+        if let Some(sheet) = open(table.sheet, limits::TABLE_RECT, &mut findings) {
+            let data = read_table(&sheet, table, &mut findings);
+            *report.table_mut(table.id) = data;
         }
     }
     ReadOutcome { report, findings }
 }
 
-fn unreadable(message: String) -> ReadOutcome {
+/// A workbook opened by the reader its container calls for.
+enum Book<'a> {
+    /// Streamed cell by cell, so a sheet's far cells are counted, never allocated.
+    Xlsx(Box<Xlsx<Cursor<&'a [u8]>>>),
+    /// Read whole by calamine; `guard` has bounded each sheet's extent.
+    Whole(Box<Sheets<Cursor<&'a [u8]>>>),
+}
+
+impl<'a> Book<'a> {
+    fn open(bytes: &'a [u8], container: Container) -> Result<Book<'a>, guard::Refusal> {
+        let failed = |e: &dyn std::fmt::Display| {
+            Box::new(Finding::new(
+                Code::F1,
+                format!(
+                    "无法识别为 Excel/WPS/LibreOffice 工作簿，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。（技术信息：{e}）"
+                ),
+            ))
+        };
+        match container {
+            Container::Xlsx => Xlsx::new(Cursor::new(bytes))
+                .map(|x| Book::Xlsx(Box::new(x)))
+                .map_err(|e| failed(&e)),
+            Container::Ods | Container::Xls => open_workbook_auto_from_rs(Cursor::new(bytes))
+                .map(|w| Book::Whole(Box::new(w)))
+                .map_err(|e| failed(&e)),
+        }
+    }
+
+    fn names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(x) => x.sheet_names(),
+            Book::Whole(w) => w.sheet_names(),
+        }
+    }
+
+    fn sheet(&mut self, name: &str, rect: Rect) -> Result<Sheet, String> {
+        let mut sheet = Sheet::new(name, rect);
+        match self {
+            Book::Xlsx(x) => {
+                let mut cells = x.worksheet_cells_reader(name).map_err(|e| e.to_string())?;
+                while let Some(cell) = cells.next_cell().map_err(|e| e.to_string())? {
+                    let value = Data::from(cell.get_value().clone());
+                    // A cell element that yields no value held a formula without its result.
+                    let unvalued = matches!(value, Data::Empty);
+                    sheet.add(RawCell {
+                        pos: cell.get_position(),
+                        value,
+                        unvalued,
+                    });
+                }
+            }
+            Book::Whole(w) => {
+                let range = w.worksheet_range(name).map_err(|e| e.to_string())?;
+                let (r0, c0) = range.start().unwrap_or((0, 0));
+                for (r, c, value) in range.used_cells() {
+                    sheet.add(RawCell {
+                        pos: (r0 + r as u32, c0 + c as u32),
+                        value: value.clone(),
+                        unvalued: false,
+                    });
+                }
+            }
+        }
+        Ok(sheet.finish())
+    }
+}
+
+fn refused(finding: Finding) -> ReadOutcome {
     ReadOutcome {
         report: Report::default(),
-        findings: vec![Finding::new(Code::F1, message)],
+        findings: vec![finding],
     }
+}
+
+/// What reading a sheet changed or left out: content beyond its rectangle (in 正文 that is
+/// text the report would lose, so an error) and cells that lost invisible characters.
+fn sheet_notes(sheet: &Sheet, rect: Rect, is_text: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(o) = sheet.outside {
+        let cell = a1(o.first.0, o.first.1);
+        let more = if o.count > 1 {
+            format!("等 {} 个单元格", o.count)
+        } else {
+            String::new()
+        };
+        let mut f = Finding::new(
+            Code::S4,
+            format!(
+                "{}!{cell}{more}在表格范围之外（本表只读取前 {} 行、前 {} 列），已忽略。{}",
+                sheet.name,
+                rect.rows,
+                column_name(rect.cols - 1),
+                if is_text {
+                    "这些文字不会进入报告：请把正文移到「段落内容」列，每段一行。"
+                } else {
+                    "请删除表格之外的内容，或确认其中没有需要填报的数字。"
+                }
+            ),
+        )
+        .at(&sheet.name, Some(cell));
+        if is_text {
+            f = f.severity(Severity::Error);
+        }
+        out.push(f);
+    }
+    for &(r, c) in &sheet.cleaned {
+        out.push(
+            Finding::new(
+                Code::C2,
+                "单元格中有看不见的字符（零宽空格、软连字符、字节顺序标记等，多见于从网页或聊天软件复制的文字），已删除。",
+            )
+            .at(&sheet.name, Some(a1(r, c))),
+        );
+    }
+    out
 }
 
 fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
@@ -222,10 +340,18 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
         return;
     };
     let mut section: Option<&'static str> = None;
+    let mut seen_section = false;
     let mut topic = String::new();
+    stray_text(
+        sheet,
+        hr,
+        [Some(sc), topic_col.map(|(_, c)| c), Some(bc)],
+        findings,
+    );
     for r in hr + 1..sheet.end().0 {
         let section_text = sheet.text(r, sc);
         if !section_text.is_empty() {
+            seen_section = true;
             section = match_section(&section_text);
             if section.is_none() {
                 findings.push(
@@ -247,10 +373,26 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
             }
         }
         let body = sheet.text(r, bc);
-        let Some(key) = section else { continue };
         if body.is_empty() {
             continue;
         }
+        let Some(key) = section else {
+            if !seen_section {
+                findings.push(
+                    Finding::new(
+                        Code::C3,
+                        format!(
+                            "这段文字在第一个「{}」之前，不属于任何章节，不会进入报告。请在本行的「{}」列选择所属部分，例如「一、总体情况」。",
+                            input::TEXT_SECTION,
+                            input::TEXT_SECTION
+                        ),
+                    )
+                    .at(&sheet.name, Some(a1(r, bc)))
+                    .severity(Severity::Error),
+                );
+            }
+            continue;
+        };
         let topics = report.text.entry(key.to_string()).or_default();
         if topics.last().is_none_or(|t| t.title != topic) {
             topics.push(Topic {
@@ -266,6 +408,30 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                     source: Some(CellRef::new(&sheet.name, r, bc)),
                 });
             }
+        }
+    }
+}
+
+/// C3: text in 正文 outside the three columns the report is made of (one finding per row).
+fn stray_text(sheet: &Sheet, header_row: u32, columns: [Option<u32>; 3], out: &mut Vec<Finding>) {
+    for r in 0..sheet.end().0 {
+        let stray = sheet
+            .row_cells(r)
+            .find(|c| r != header_row && (r < header_row || !columns.contains(&Some(*c))));
+        if let Some(c) = stray {
+            out.push(
+                Finding::new(
+                    Code::C3,
+                    format!(
+                        "「{}」{}列以外的文字不会进入报告。正文请写在「{}」列（每段一行），小标题写在「{}」列。",
+                        sheet.text(r, c).chars().take(20).collect::<String>(),
+                        format_args!("「{}」「{}」「{}」", input::TEXT_SECTION, input::TEXT_TOPIC, input::TEXT_BODY),
+                        input::TEXT_BODY,
+                        input::TEXT_TOPIC
+                    ),
+                )
+                .at(&sheet.name, Some(a1(r, c))),
+            );
         }
     }
 }
@@ -287,8 +453,8 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
         ..TableData::default()
     };
     findings.append(&mut problems);
-    for (field, cell) in table.fields.iter().zip(cells) {
-        let Some((r, c)) = cell else { continue };
+    for (field, cell) in table.fields.iter().zip(&cells) {
+        let Some((r, c)) = *cell else { continue };
         let value = read_value(sheet.get(r, c));
         if let Value::Number(_) = value
             && let Data::String(s) = sheet.get(r, c)
@@ -308,7 +474,48 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
         data.sources
             .insert((field.row, field.col), CellRef::new(&sheet.name, r, c));
     }
+    findings.extend(compute_unvalued_totals(sheet, table, &cells, &mut data));
     data
+}
+
+/// V5: a workbook written by a script (openpyxl and the like) keeps its 总计 formulas but no
+/// results, which would read as blanks and fail every sum. Such a total is what the official
+/// format defines it to be, the sum of its addends; say so once per sheet.
+fn compute_unvalued_totals(
+    sheet: &Sheet,
+    table: &schema::Table,
+    cells: &[Option<(u32, u32)>],
+    data: &mut TableData,
+) -> Option<Finding> {
+    // Column totals before row totals: 总计/总计 adds the column totals of its row.
+    let mut totals: Vec<usize> = (0..table.fields.len())
+        .filter(|i| table.fields[*i].is_total)
+        .filter(|i| cells[*i].is_some_and(|(r, c)| sheet.is_unvalued(r, c)))
+        .collect();
+    totals.sort_by_key(|i| (table.fields[*i].col == "total", *i));
+    let first = totals.first().and_then(|i| cells[*i])?;
+    for &i in &totals {
+        let sum: i64 = table
+            .addends(i)
+            .unwrap_or_default()
+            .iter()
+            .map(|j| data.int(table.fields[*j].row, table.fields[*j].col))
+            .sum();
+        let f = &table.fields[i];
+        data.values
+            .insert((f.row, f.col), Value::Number(Decimal::from_int(sum)));
+    }
+    Some(
+        Finding::new(
+            Code::V5,
+            format!(
+                "{} 个「总计」单元格（{} 等）有公式但没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过的工作簿常见），已按官方口径用各项之和计算。在 Excel 或 WPS 中打开并保存一次即可消除本提示。",
+                totals.len(),
+                a1(first.0, first.1)
+            ),
+        )
+        .at(&sheet.name, Some(a1(first.0, first.1))),
+    )
 }
 
 fn read_value(value: &Data) -> Value {
@@ -319,6 +526,11 @@ fn read_value(value: &Data) -> Value {
             .map(Value::Number)
             .unwrap_or_else(|| Value::Invalid(f.to_string())),
         Data::String(s) if s.trim().is_empty() => Value::Blank,
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Value::Date(format!("{y}年{m}月{d}日"))
+        }
+        Data::DateTimeIso(s) => Value::Date(s.clone()),
         Data::String(s) => Decimal::parse(&normalize(s))
             .map(Value::Number)
             .unwrap_or_else(|| Value::Invalid(s.trim().to_string())),

@@ -148,7 +148,7 @@ fn write_value(
             let n: f64 = d.to_string().parse().unwrap_or(0.0);
             ws.write_number_with_format(row, col, n, format)?;
         }
-        Value::Invalid(text) => {
+        Value::Invalid(text) | Value::Date(text) => {
             ws.write_string_with_format(row, col, text, format)?;
         }
     }
@@ -160,7 +160,7 @@ fn typed_over(value: &Value, sum: i64) -> bool {
     match value {
         Value::Blank => false,
         Value::Number(d) => d.as_integer() != Some(sum),
-        Value::Invalid(_) => true,
+        Value::Invalid(_) | Value::Date(_) => true,
     }
 }
 
