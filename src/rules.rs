@@ -3,6 +3,7 @@
 //! today's date), so the same report always gives the same findings.
 
 use crate::finding::{Code, Finding, Severity};
+use crate::limits;
 use crate::model::{CellRef, Date, MAX_COUNT, Report, TableData, Value};
 use crate::schema::{self, Kind, Table, TableId};
 
@@ -35,6 +36,7 @@ pub fn check(report: &Report, ctx: &Context) -> Vec<Finding> {
         }
     }
     prose(report, &mut out);
+    prose_length(report, &mut out);
     out
 }
 
@@ -340,5 +342,41 @@ fn prose(report: &Report, out: &mut Vec<Finding>) {
                 .at(schema::input::SHEET_TEXT, None),
             );
         }
+    }
+}
+
+/// C4: prose no report can hold — one paragraph longer than `limits::PARAGRAPH_CHARS` (text
+/// pasted twice, a whole document in one cell) or more than `limits::PROSE_CHARS` in all.
+fn prose_length(report: &Report, out: &mut Vec<Finding>) {
+    let mut total = 0;
+    for p in report.paragraphs() {
+        let n = p.text.chars().count();
+        total += n;
+        if n > limits::PARAGRAPH_CHARS {
+            let start: String = p.text.chars().take(15).collect();
+            let mut f = Finding::new(
+                Code::C4,
+                format!(
+                    "段落「{start}…」有 {n} 个字，超过一段的上限 {} 字（报告一页约 600 字）。请检查是否重复粘贴，或把它分成多段、每段一行。",
+                    limits::PARAGRAPH_CHARS
+                ),
+            );
+            if let Some(src) = &p.source {
+                f = f.at(&src.sheet, Some(src.a1()));
+            }
+            out.push(f);
+        }
+    }
+    if total > limits::PROSE_CHARS {
+        out.push(
+            Finding::new(
+                Code::C4,
+                format!(
+                    "正文共 {total} 个字，超过一份年度报告的上限 {} 字。请检查是否误粘贴了其他文件的内容。",
+                    limits::PROSE_CHARS
+                ),
+            )
+            .at(schema::input::SHEET_TEXT, None),
+        );
     }
 }

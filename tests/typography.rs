@@ -5,7 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use nianbao::layout::fonts::{FontSet, Role};
 use nianbao::layout::page::Geometry;
-use nianbao::layout::text::{Line, Style, break_lines, is_closing, is_opening};
+use nianbao::layout::text::{Line, Style, break_lines, break_title, is_closing, is_opening};
 
 fn fonts() -> &'static Arc<FontSet> {
     static FONTS: OnceLock<Arc<FontSet>> = OnceLock::new();
@@ -172,5 +172,78 @@ fn long_titles_break_into_balanced_lines() {
             .iter()
             .fold((f32::MAX, 0.0f32), |(a, b), w| (a.min(*w), b.max(*w)));
         assert!(max - min < 4.0 * 22.0, "unbalanced: {texts:?}");
+    }
+}
+
+/// GB/T 9704: a title breaks where the meaning allows. The most common titles of all (a
+/// seven-character government) used to break inside 政府.
+#[test]
+fn titles_break_after_the_agency_or_the_year_never_inside_a_word() {
+    let g = Geometry::gbt9704();
+    let style = Style::new(Role::Title, g.title_size);
+    let words = ["政府", "信息", "公开", "工作", "年度", "报告", "人民"];
+    for agency in [
+        "淮安市人民政府",
+        "南京市人民政府",
+        "沭阳县人民政府",
+        "洪泽区人民政府",
+        "江苏省人民政府",
+        "江岚县交通运输局",
+        "江苏省南京市江宁区人民政府办公室",
+        "江岚县乡村振兴和农业农村现代化建设领导小组办公室人民政府信息公开工作办公室",
+    ] {
+        let title = format!("{agency}2024年政府信息公开工作年度报告");
+        let (lines, missing) = break_title(fonts(), &title, style, g.measure);
+        assert!(missing.is_empty());
+        let t = texts(&lines);
+        assert_eq!(t.concat(), title);
+        for pair in t.windows(2) {
+            let (a, b) = (
+                pair[0].chars().last().unwrap(),
+                pair[1].chars().next().unwrap(),
+            );
+            let joint: String = [a, b].iter().collect();
+            assert!(
+                !words.contains(&joint.as_str()),
+                "{agency}: broken inside {joint}: {t:?}"
+            );
+        }
+        for line in &lines {
+            assert!(line.width <= g.measure + 0.01, "{agency}: {t:?}");
+        }
+        if agency.chars().count() <= 8 {
+            assert_eq!(
+                t,
+                [
+                    format!("{agency}2024年"),
+                    "政府信息公开工作年度报告".to_string()
+                ],
+                "{agency}"
+            );
+        }
+    }
+}
+
+/// A run of punctuation that no rule allows to break still breaks rather than leave the box.
+#[test]
+fn punctuation_runs_break_inside_the_measure() {
+    let (style, measure) = body();
+    for run in ["—", "…", "～", "。", "）", "，"] {
+        let text = format!("前文{}后文。", run.repeat(150));
+        let (lines, _) = break_lines(fonts(), &text, style, measure);
+        assert_eq!(texts(&lines).concat(), text);
+        assert!(lines.len() >= 3, "{run}");
+        for (i, line) in lines.iter().enumerate() {
+            let room = if i == 0 {
+                measure - style.indent
+            } else {
+                measure
+            };
+            assert!(
+                line.width <= room + 0.01,
+                "{run}: line {i} is {} of {room}",
+                line.width
+            );
+        }
     }
 }

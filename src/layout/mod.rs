@@ -274,7 +274,7 @@ impl<'a> Writer<'a> {
         let style = Style::new(Role::Title, self.g.title_size);
         self.mark(text);
         let pitch = self.g.title_size * 1.6;
-        let (lines, missing) = text::break_balanced(self.fonts, text, style, self.g.measure);
+        let (lines, missing) = text::break_title(self.fonts, text, style, self.g.measure);
         self.note_missing(missing, text);
         for line in lines {
             let offset = (self.g.measure - line.width) / 2.0;

@@ -6,7 +6,7 @@ use crate::schema::{Content, RowKind, Table};
 
 use super::fonts::{FontSet, Role};
 use super::page::baseline;
-use super::text::{Line, Style, break_balanced, break_lines};
+use super::text::{Line, Style, break_balanced, break_lines, measure};
 use super::{Item, MissingChar};
 
 const PAD_X: f32 = 2.5;
@@ -26,7 +26,23 @@ struct CellBox {
     cols: usize,
     lines: Vec<Line>,
     align: Align,
+    /// Type size: the table's, or smaller for a number too wide for its column.
+    size: f32,
 }
+
+/// The largest size up to `size`, in steps of a quarter point, at which `text` fits `width`
+/// on one line; no smaller than `MIN_SIZE`.
+fn fit_size(fonts: &FontSet, text: &str, size: f32, width: f32) -> f32 {
+    let natural = measure(fonts, text, Role::Table, size);
+    if natural <= width {
+        return size;
+    }
+    let fitted = (size * width / natural * 4.0).floor() / 4.0;
+    fitted.max(MIN_SIZE)
+}
+
+/// Numbers are not set smaller than this (6 pt, still legible in print).
+const MIN_SIZE: f32 = 6.0;
 
 /// A table measured for a given width; drawn band by band by the paginator.
 pub struct TableLayout {
@@ -34,7 +50,6 @@ pub struct TableLayout {
     pub repeat_rows: usize,
     col_x: Vec<f32>,
     cells: Vec<CellBox>,
-    size: f32,
     line_height: f32,
 }
 
@@ -73,7 +88,13 @@ impl TableLayout {
                     }
                 };
                 let width = col_x[c.col + c.cols] - col_x[c.col] - 2.0 * PAD_X;
-                let style = Style::new(Role::Table, size);
+                // A number is never broken across lines: one too wide for its column is set
+                // smaller, down to what the widest count (ten digits) needs in 表三's columns.
+                let cell_size = match c.content {
+                    Content::Field(_) => fit_size(fonts, &text, size, width),
+                    Content::Label(_) => size,
+                };
+                let style = Style::new(Role::Table, cell_size);
                 let (lines, lacking) = match align {
                     Align::Center => break_balanced(fonts, &text, style, width),
                     Align::Left => break_lines(fonts, &text, style, width),
@@ -89,6 +110,7 @@ impl TableLayout {
                     cols: c.cols,
                     lines,
                     align,
+                    size: cell_size,
                 }
             })
             .collect();
@@ -109,7 +131,6 @@ impl TableLayout {
             repeat_rows: table.repeat_rows,
             col_x,
             cells,
-            size,
             line_height,
         }
     }
@@ -155,11 +176,11 @@ impl TableLayout {
                     Align::Left => x0 + PAD_X,
                     Align::Center => x0 + (x1 - x0 - line.width) / 2.0,
                 };
-                let y = baseline(line_top, self.line_height, self.size);
+                let y = baseline(line_top, self.line_height, c.size);
                 for run in &line.runs {
                     out.push(Item::Text {
                         face: run.face,
-                        size: self.size,
+                        size: c.size,
                         x: x + run.x,
                         y,
                         text: run.text.clone(),

@@ -70,6 +70,8 @@ pub struct Style {
     pub justify: bool,
     /// Added to every character's advance, in pt: puts the body on the 28-character grid.
     pub tracking: f32,
+    /// Never break inside the words of a report title (政府, 信息, 公开 …; see `TITLE_WORDS`).
+    pub title_words: bool,
 }
 
 impl Style {
@@ -80,6 +82,7 @@ impl Style {
             indent: 0.0,
             justify: false,
             tracking: 0.0,
+            title_words: false,
         }
     }
 }
@@ -131,17 +134,18 @@ pub fn break_lines(
     let mut used = 0.0;
     let room =
         |lines: &Vec<Vec<Glyph>>| measure - if lines.is_empty() { style.indent } else { 0.0 };
-    for atom in atoms(&glyphs) {
+    for atom in atoms(&glyphs, style.title_words) {
         if current.is_empty() && atom.iter().all(|g| g.c == ' ') {
             continue;
         }
         let w: f32 = atom.iter().map(|g| g.width).sum();
         let fits = |used: f32, lines: &Vec<Vec<Glyph>>| {
-            used + w - hang(atom, style.size) <= room(lines) + 0.01
+            used + w + unsqueeze(atom.last(), style.size) - hang(atom, style.size)
+                <= room(lines) + 0.01
         };
         if w - hang(atom, style.size) > measure + 0.01 {
             // Wider than any line (a long URL): it has to be split, so it fills this line first.
-            split_long_atom(atom, &mut lines, &mut current, &mut used, &room);
+            split_long_atom(atom, &mut lines, &mut current, &mut used, &room, style.size);
             continue;
         }
         if !fits(used, &lines) && !current.is_empty() {
@@ -150,7 +154,7 @@ pub fn break_lines(
         }
         if !fits(used, &lines) {
             // Only the indented first line is too short for it.
-            split_long_atom(atom, &mut lines, &mut current, &mut used, &room);
+            split_long_atom(atom, &mut lines, &mut current, &mut used, &room, style.size);
             continue;
         }
         current.extend_from_slice(atom);
@@ -158,6 +162,16 @@ pub fn break_lines(
     }
     if !current.is_empty() {
         lines.push(current);
+    }
+    // Punctuation squeezed against a partner that went to the next line takes its full width
+    // back: its glyph box would otherwise reach past the measure.
+    for line in &mut lines {
+        if let Some(g) = line.iter_mut().rev().find(|g| g.c != ' ')
+            && g.squeezed
+        {
+            g.width += style.size * SQUEEZE;
+            g.squeezed = false;
+        }
     }
     let count = lines.len();
     let out = lines
@@ -233,15 +247,90 @@ pub fn break_balanced(
     (break_lines(fonts, text, style, hi).0, missing)
 }
 
+/// A report title in as few lines as it takes, broken where its meaning allows: after the
+/// agency's name or after the year (`淮安市人民政府2024年 / 政府信息公开工作年度报告`),
+/// whichever gives the more even lines; never inside 政府, 信息, 公开, 工作, 年度, 报告.
+pub fn break_title(
+    fonts: &FontSet,
+    text: &str,
+    style: Style,
+    measure: f32,
+) -> (Vec<Line>, Vec<char>) {
+    let style = Style {
+        title_words: true,
+        ..style
+    };
+    let (lines, missing) = break_lines(fonts, text, style, measure);
+    if lines.len() < 2 {
+        return (lines, missing);
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let two_lines = title_breaks(&chars)
+        .into_iter()
+        .filter_map(|at| {
+            let head: String = chars[..at].iter().collect();
+            let tail: String = chars[at..].iter().collect();
+            let (mut a, _) = break_lines(fonts, &head, style, measure);
+            let (b, _) = break_lines(fonts, &tail, style, measure);
+            (a.len() == 1 && b.len() == 1).then(|| {
+                a.extend(b);
+                a
+            })
+        })
+        .min_by(|x, y| imbalance(x).total_cmp(&imbalance(y)));
+    match two_lines {
+        Some(lines) => (lines, missing),
+        None => break_balanced(fonts, text, style, measure),
+    }
+}
+
+/// Where a title reads best broken: before the year's digits and after its 年.
+fn title_breaks(chars: &[char]) -> Vec<usize> {
+    let Some(start) = chars.iter().position(|c| c.is_ascii_digit()) else {
+        return Vec::new();
+    };
+    let end = start
+        + chars[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+    let mut at = vec![start];
+    if chars.get(end) == Some(&'年') {
+        at.push(end + 1);
+    }
+    at.retain(|&i| i > 0 && i < chars.len());
+    at
+}
+
+fn imbalance(lines: &[Line]) -> f32 {
+    let widths = lines.iter().map(|l| l.width);
+    widths.clone().fold(0.0, f32::max) - widths.fold(f32::MAX, f32::min)
+}
+
 /// Sets an atom that cannot fit on one line across lines: character by character, each line
 /// ending preferably after a URL separator (`/`, `.`, `-`, `@` …), never before closing
 /// punctuation nor after opening punctuation.
 /// Whether no line may break between `a` and `b` beyond what UAX #14 already forbids.
-fn keeps_together(a: char, b: char) -> bool {
+fn keeps_together(a: char, b: char, title_words: bool) -> bool {
     let word = is_word(a) && is_word(b);
     let number_and_unit = a.is_ascii_digit() && is_ideograph(b);
-    word || number_and_unit || is_closing(b) || is_opening(a)
+    let title_word = title_words && TITLE_WORDS.iter().any(|w| w == &[a, b]);
+    word || number_and_unit || title_word || is_closing(b) || is_opening(a)
 }
+
+/// Two-character words of report titles that a title line never splits (GB/T 9704 7.3.3:
+/// a title breaks where its meaning allows).
+const TITLE_WORDS: [[char; 2]; 9] = [
+    ['政', '府'],
+    ['信', '息'],
+    ['公', '开'],
+    ['工', '作'],
+    ['年', '度'],
+    ['报', '告'],
+    ['人', '民'],
+    ['机', '关'],
+    ['办', '公'],
+];
 
 fn split_long_atom(
     atom: &[Glyph],
@@ -249,17 +338,35 @@ fn split_long_atom(
     current: &mut Vec<Glyph>,
     used: &mut f32,
     room: &dyn Fn(&Vec<Vec<Glyph>>) -> f32,
+    size: f32,
 ) {
     let start = current.len();
     for g in atom {
-        if *used + g.width > room(lines) + 0.01 && !current.is_empty() && !is_closing(g.c) {
-            // Back up to the last separator of this atom on the line, if there is one.
-            let cut = current[start.min(current.len())..]
+        let room_now = room(lines);
+        // Closing punctuation may hang past the measure by the half em that justification
+        // takes back, and only one of it: a run of dashes or full stops breaks like any text
+        // rather than leave the text block (禁则 yields to the box).
+        let full = g.width + unsqueeze(Some(g), size);
+        let over = *used + full - room_now;
+        let may_hang =
+            is_closing(g.c) && *used <= room_now + 0.01 && over <= full.min(size * 0.5) + 0.01;
+        if over > 0.01 && !current.is_empty() && !may_hang {
+            // Back up to the last separator of this atom on the line, if there is one; before
+            // closing punctuation, take the character it closes down with it (禁则) unless the
+            // line holds nothing else.
+            let mut cut = current[start.min(current.len())..]
                 .iter()
                 .rposition(|x| "/.-@?&=_".contains(x.c))
                 .map(|p| start + p + 1)
                 .filter(|&p| p < current.len())
                 .unwrap_or(current.len());
+            if cut == current.len()
+                && is_closing(g.c)
+                && let Some(p) = current.iter().rposition(|x| !is_closing(x.c))
+                && p > 0
+            {
+                cut = p;
+            }
             let mut carried = current.split_off(cut);
             while current.len() > 1 && current.last().is_some_and(|l| is_opening(l.c)) {
                 carried.insert(0, current.pop().expect("checked non-empty"));
@@ -270,6 +377,14 @@ fn split_long_atom(
         }
         current.push(*g);
         *used += g.width;
+    }
+}
+
+/// What a glyph gains if a line ends after it: the half em its squeeze took.
+fn unsqueeze(g: Option<&Glyph>, size: f32) -> f32 {
+    match g {
+        Some(g) if g.squeezed => size * SQUEEZE,
+        _ => 0.0,
     }
 }
 
@@ -291,7 +406,7 @@ const SEGMENTER: LineSegmenterBorrowed<'static> =
 /// none inside a run of Latin letters and digits (UAX #14 would break a URL after `/`), none
 /// between a number and the character after it (its unit: 2025年), and none before or after the
 /// punctuation GB practice forbids at a line's start or end, dashes and ellipses included.
-fn atoms(glyphs: &[Glyph]) -> Vec<&[Glyph]> {
+fn atoms(glyphs: &[Glyph], title_words: bool) -> Vec<&[Glyph]> {
     let text: String = glyphs.iter().map(|g| g.c).collect();
     let mut char_index = vec![0usize; text.len() + 1];
     for (i, (byte, _)) in text.char_indices().enumerate() {
@@ -301,7 +416,11 @@ fn atoms(glyphs: &[Glyph]) -> Vec<&[Glyph]> {
     let mut cuts: Vec<usize> = SEGMENTER
         .segment_str(&text)
         .map(|byte| char_index[byte])
-        .filter(|&i| i == 0 || i == glyphs.len() || !keeps_together(glyphs[i - 1].c, glyphs[i].c))
+        .filter(|&i| {
+            i == 0
+                || i == glyphs.len()
+                || !keeps_together(glyphs[i - 1].c, glyphs[i].c, title_words)
+        })
         .collect();
     cuts.dedup();
     cuts.windows(2)

@@ -2,6 +2,8 @@
 //! the real binary run in a scratch folder.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,0 +1,20 @@
+//! 300 mutated workbooks through the whole pipeline (see tests/fuzz/harness.rs): no panic, no
+//! abort, none over the memory limit. Long runs: scripts/fuzz.sh.
+
+#[path = "fuzz/harness.rs"]
+mod harness;
+
+use std::time::Duration;
+
+#[test]
+fn three_hundred_mutated_workbooks_neither_crash_nor_run_away() {
+    let out = tempfile::tempdir().unwrap();
+    // Test builds are unoptimised; the 2 s target is held by the release run in scripts/fuzz.sh.
+    let limits = harness::Limits {
+        time: Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 2 }),
+        memory: 200 << 20,
+    };
+    let summary = harness::run(300, 2026, out.path(), &limits, false);
+    assert_eq!(summary.cases, 300);
+    assert!(summary.problems.is_empty(), "{:#?}", summary.problems);
+}
