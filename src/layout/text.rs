@@ -364,6 +364,7 @@ fn split_long_atom(
                 && is_closing(g.c)
                 && let Some(p) = current.iter().rposition(|x| !is_closing(x.c))
                 && p > 0
+                && current.len() - p <= MAX_CARRIED_CLOSING
             {
                 cut = p;
             }
@@ -379,6 +380,11 @@ fn split_long_atom(
         *used += g.width;
     }
 }
+
+/// A closing mark that does not fit takes the character it closes down with it only if at most
+/// this many marks stand between them (`好。”`); a longer run breaks inside itself instead of
+/// leaving a line of two characters spread across the measure.
+const MAX_CARRIED_CLOSING: usize = 3;
 
 /// What a glyph gains if a line ends after it: the half em its squeeze took.
 fn unsqueeze(g: Option<&Glyph>, size: f32) -> f32 {
