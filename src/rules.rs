@@ -380,3 +380,33 @@ fn prose_length(report: &Report, out: &mut Vec<Finding>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_where_a_count_belongs_is_named_as_a_date() {
+        let mut report = Report::default();
+        let t = schema::table(TableId::T2);
+        let f = &t.fields[0];
+        report
+            .t2
+            .values
+            .insert((f.row, f.col), Value::Date("2025年3月1日".into()));
+        let ctx = Context {
+            today: Date::new(2026, 2, 1).expect("a date"),
+        };
+        let r5: Vec<Finding> = check(&report, &ctx)
+            .into_iter()
+            .filter(|f| f.code == Code::R5)
+            .collect();
+        assert_eq!(r5.len(), 1);
+        assert!(
+            r5[0].message.contains("填写的是日期「2025年3月1日」"),
+            "{}",
+            r5[0].message
+        );
+        assert!(r5[0].message.contains("常规"), "{}", r5[0].message);
+    }
+}

@@ -9,9 +9,7 @@ use std::path::Path;
 use calamine::{Data, Reader, Sheets, Xlsx, open_workbook_auto_from_rs};
 
 use crate::finding::{Code, Finding, Severity};
-use crate::model::{
-    CellRef, Date, Decimal, Paragraph, Report, TableData, Topic, Value, a1, column_name,
-};
+use crate::model::{CellRef, Date, Decimal, Paragraph, Report, TableData, Topic, Value, a1};
 use crate::schema::{self, input};
 
 use super::guard::{self, Container};
@@ -189,10 +187,9 @@ fn sheet_notes(sheet: &Sheet, rect: Rect, is_text: bool) -> Vec<Finding> {
         let mut f = Finding::new(
             Code::S4,
             format!(
-                "{}!{cell}{more}在表格范围之外（本表只读取前 {} 行、前 {} 列），已忽略。{}",
+                "{}!{cell} {more}在读取范围 A1:{} 之外，已忽略。{}",
                 sheet.name,
-                rect.rows,
-                column_name(rect.cols - 1),
+                a1(rect.rows - 1, rect.cols - 1),
                 if is_text {
                     "这些文字不会进入报告：请把正文移到「段落内容」列，每段一行。"
                 } else {
@@ -341,6 +338,7 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
     };
     let mut section: Option<&'static str> = None;
     let mut seen_section = false;
+    let mut unknown = std::collections::HashSet::new();
     let mut topic = String::new();
     stray_text(
         sheet,
@@ -353,12 +351,13 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
         if !section_text.is_empty() {
             seen_section = true;
             section = match_section(&section_text);
-            if section.is_none() {
+            // One finding per unrecognised heading, at its first cell, not one per row.
+            if section.is_none() && unknown.insert(section_text.clone()) {
                 findings.push(
                     Finding::new(
                         Code::S2,
                         format!(
-                            "无法识别章节「{section_text}」。请从下拉列表中选择，例如「一、总体情况」。本行的段落不会进入报告。"
+                            "无法识别章节「{section_text}」。请从下拉列表中选择，例如「一、总体情况」。写着这个章节的各行段落都不会进入报告。"
                         ),
                     )
                     .at(&sheet.name, Some(a1(r, sc))),
@@ -551,6 +550,18 @@ mod tests {
         assert_eq!(parse_date_text("2026年13月1日"), None);
         assert_eq!(parse_date_text("一月"), None);
         assert_eq!(parse_date(&Data::Float(46042.0)), Date::new(2026, 1, 20));
+    }
+
+    /// A count typed into a cell formatted as a date used to read "「45717」不是数字".
+    #[test]
+    fn a_date_in_a_count_cell_is_read_as_a_date() {
+        use calamine::{ExcelDateTime, ExcelDateTimeType};
+        let cell = Data::DateTime(ExcelDateTime::new(
+            45717.0,
+            ExcelDateTimeType::DateTime,
+            false,
+        ));
+        assert_eq!(read_value(&cell), Value::Date("2025年3月1日".into()));
     }
 
     #[test]
