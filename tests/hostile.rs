@@ -42,14 +42,33 @@ fn with_paragraph(mut r: Report, text: &str) -> Report {
     r
 }
 
-/// A scratch folder with `books` in input/.
+/// A scratch folder with the three samples and `books` in input/: every hostile input shares
+/// its batch with valid workbooks, which must still build.
 fn workspace(books: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("input")).unwrap();
+    for (name, bytes) in samples().iter().map(|(n, b)| (n.as_str(), b)) {
+        std::fs::write(dir.path().join("input").join(name), bytes).unwrap();
+    }
     for (name, bytes) in books {
         std::fs::write(dir.path().join("input").join(name), bytes).unwrap();
     }
     dir
+}
+
+/// Builds the workspace: exits with `code`, and writes the samples' outputs plus those of
+/// `agencies` — nothing else, nowhere else.
+fn build_expecting(ws: &Path, code: i32, agencies: &[&str]) -> String {
+    let (got, _, err) = run_within(ws, &["build"], Duration::from_secs(180));
+    assert_eq!(got, code, "{err}");
+    let mut expected = sample_outputs();
+    for a in agencies {
+        expected.push(format!("output/2025/{a}.pdf"));
+        expected.push(format!("output/2025/{a}.xlsx"));
+    }
+    expected.sort();
+    assert_eq!(written(ws), expected, "{err}");
+    err
 }
 
 fn samples() -> Vec<(String, Vec<u8>)> {
@@ -169,13 +188,7 @@ fn a_far_cell_is_ignored_with_a_finding() {
     assert_eq!(f["cell"], "XFD1048576");
     assert_eq!(f["severity"], "warning");
     assert!(f["message"].as_str().unwrap().contains("已忽略"));
-    let (code, _, err) = run_within(ws.path(), &["build"], Duration::from_secs(120));
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        ws.path()
-            .join("output/2025/江岚县远端单元格局.pdf")
-            .exists()
-    );
+    build_expecting(ws.path(), 0, &["江岚县远端单元格局"]);
 }
 
 /// Class 2: parts that expand past the caps, too many shared strings, a lying string count.
@@ -239,35 +252,23 @@ fn bombs_are_refused_without_being_expanded() {
             .unwrap()
             .contains("共享字符串")
     );
+    build_expecting(ws.path(), 1, &[]);
 }
 
 /// The evidence the issue asks for: hostile files beside the samples; the samples build, the
 /// hostile ones get findings, the process exits 1 (not 134, not 2), nothing lands elsewhere.
 #[test]
 fn a_far_cell_and_a_bomb_beside_the_samples() {
-    let mut books = samples();
-    books.push(("far.xlsx".into(), far_cell_workbook()));
-    books.push(("bomb.xlsx".into(), bombs().remove(0).1));
-    let ws = workspace(
-        &books
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.clone()))
-            .collect::<Vec<_>>(),
-    );
-    let (code, _, err) = run_within(ws.path(), &["build"], Duration::from_secs(180));
-    assert_eq!(code, 1, "{err}");
+    let ws = workspace(&[
+        ("far.xlsx", far_cell_workbook()),
+        ("bomb.xlsx", bombs().remove(0).1),
+    ]);
+    let err = build_expecting(ws.path(), 1, &["江岚县远端单元格局"]);
     assert!(
         err.contains("警告[S4] input/far.xlsx [表三]!XFD1048576"),
         "{err}"
     );
     assert!(err.contains("错误[F4] input/bomb.xlsx"), "{err}");
-    let mut expected = sample_outputs();
-    expected.extend([
-        "output/2025/江岚县远端单元格局.pdf".to_string(),
-        "output/2025/江岚县远端单元格局.xlsx".to_string(),
-    ]);
-    expected.sort();
-    assert_eq!(written(ws.path()), expected);
 }
 
 /// Class 3: names that differ only in what a file name cannot hold or in case end in one file.
@@ -279,8 +280,8 @@ fn agencies_that_would_share_a_file_are_refused_not_overwritten() {
     );
     assert!(long.chars().count() > 80);
     let books = [
-        ("1.xlsx", named(0, "江岚县交通运输局")),
-        ("2.xlsx", named(1, "江岚县交通运输局.")),
+        ("1.xlsx", named(0, "江岚县测试交通局")),
+        ("2.xlsx", named(1, "江岚县测试交通局.")),
         ("3.xlsx", named(0, "江岚县A/B局")),
         ("4.xlsx", named(1, "江岚县A:B局")),
         ("5.xlsx", named(0, "Bureau of Jiang")),
@@ -303,21 +304,36 @@ fn agencies_that_would_share_a_file_are_refused_not_overwritten() {
     for name in ["1.xlsx", "3.xlsx", "5.xlsx", "7.xlsx", "8.xlsx"] {
         assert!(finding(&findings, "N1", name).is_none(), "{findings:#?}");
     }
-    let (code, _, err) = run_within(ws.path(), &["build"], Duration::from_secs(180));
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("已生成 5 个"), "{err}");
-    let files = written(ws.path());
-    assert_eq!(files.len(), 10, "{files:#?}");
-    assert!(files.contains(&"output/2025/江岚县交通运输局.pdf".to_string()));
-    assert!(files.contains(&"output/2025/江岚县A_B局.xlsx".to_string()));
-    assert!(files.contains(&"output/2025/CON_.pdf".to_string()));
-    assert!(files.iter().all(|f| !f.contains(".tmp")));
-    for f in &files {
-        let name = Path::new(f).file_name().unwrap().to_str().unwrap();
+    let long_stem: String = long
+        .chars()
+        .scan(0, |bytes, c| {
+            *bytes += c.len_utf8();
+            (*bytes <= 180).then_some(c)
+        })
+        .collect();
+    let err = build_expecting(
+        ws.path(),
+        1,
+        &[
+            "江岚县测试交通局",
+            "江岚县A_B局",
+            "Bureau of Jiang",
+            "CON_",
+            &long_stem,
+        ],
+    );
+    assert!(err.contains("已生成 8 个"), "{err}");
+    for f in written(ws.path()) {
+        let name = Path::new(&f)
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         assert!(name.len() <= 200, "{name} is {} bytes", name.len());
     }
     // The surviving reports are the first of each pair, whole.
-    let text = pdf_text(&ws.path().join("output/2025/江岚县交通运输局.pdf"));
+    let text = pdf_text(&ws.path().join("output/2025/江岚县测试交通局.pdf"));
     let opening: String = sample(0).text["overview"][0].paragraphs[0]
         .text
         .chars()
@@ -342,8 +358,7 @@ fn assert_inside_the_block(pdf: &Path) {
 
 fn build_one(report: &Report) -> (tempfile::TempDir, PathBuf) {
     let ws = workspace(&[("a.xlsx", workbook_bytes(report))]);
-    let (code, _, err) = run_within(ws.path(), &["build"], Duration::from_secs(120));
-    assert_eq!(code, 0, "{err}");
+    build_expecting(ws.path(), 0, &[&report.info.agency]);
     let pdf = ws
         .path()
         .join(format!("output/2025/{}.pdf", report.info.agency));
@@ -360,7 +375,7 @@ fn runs_of_punctuation_stay_inside_the_page() {
         "～".repeat(50),
         "。".repeat(80)
     );
-    let (_ws, pdf) = build_one(&with_paragraph(sample(2), &text));
+    let (_ws, pdf) = build_one(&with_paragraph(named(2, "江岚县标点局"), &text));
     assert_inside_the_block(&pdf);
     assert!(pdf_text(&pdf).contains(&"—".repeat(40)));
 }
@@ -368,7 +383,7 @@ fn runs_of_punctuation_stay_inside_the_page() {
 /// Class 6: a count of seven digits in a narrow column of 表三 is set whole, inside its cell.
 #[test]
 fn wide_numbers_are_never_broken() {
-    let mut r = sample(1);
+    let mut r = named(1, "江岚县大数局");
     // The same number added to 新收 and to 予以公开 keeps every sum right.
     let grow = |r: &mut Report, row: &'static str| {
         let v = r.t3.int(row, "natural") + 1_234_000;
@@ -424,22 +439,21 @@ fn check_reports_everything_build_refuses() {
     let c4 = expect(&findings, "C4", "long.xlsx");
     assert!(c4["cell"].as_str().unwrap().starts_with('C'));
     expect(&findings, "N1", "dup2.xlsx");
-    let (code, _, err) = run_within(ws.path(), &["build"], Duration::from_secs(120));
-    assert_eq!(code, 1);
+    let err = build_expecting(ws.path(), 1, &["江岚县同名局"]);
     for (code, file) in [("G1", "glyph"), ("C4", "long"), ("N1", "dup2")] {
         assert!(
             err.contains(&format!("错误[{code}] input/{file}.xlsx")),
             "{err}"
         );
     }
-    assert!(err.contains("已生成 1 个"), "{err}");
+    assert!(err.contains("已生成 4 个"), "{err}");
 }
 
 /// Class 8: zero-width and other invisible characters are removed on reading, with a note.
 #[test]
 fn invisible_characters_are_removed_with_a_note() {
     let text = "本年度\u{200B}未收取\u{FEFF}信息处理费\u{00AD}，也\u{2060}没有\u{200D}其他事项。";
-    let r = with_paragraph(sample(2), text);
+    let r = with_paragraph(named(2, "江岚县零宽局"), text);
     let ws = workspace(&[("a.xlsx", workbook_bytes(&r))]);
     let (code, findings) = check_json(ws.path());
     assert_eq!(code, 0, "{findings:#?}");
@@ -469,7 +483,7 @@ fn add_cell(xml: &str, row: u32, at: &str, text: &str) -> String {
 /// Class 9: text before the first 章节 and text beside 段落内容 used to vanish without a word.
 #[test]
 fn prose_that_would_be_dropped_is_reported() {
-    let bytes = workbook_bytes(&sample(0));
+    let bytes = workbook_bytes(&named(0, "江岚县漏文局"));
     let bytes = patch(&bytes, &sheet_part("正文"), |xml| {
         add_cell(&remove_cell(&xml, "A2"), 3, "E3", "这句写在了备注列")
     });
@@ -488,12 +502,13 @@ fn prose_that_would_be_dropped_is_reported() {
         all.iter()
             .any(|f| f["cell"] == "E3" && f["severity"] == "warning")
     );
+    build_expecting(ws.path(), 1, &[]);
 }
 
 /// Class 10: 总计 formulas saved without results (openpyxl) used to give 19 false R errors.
 #[test]
 fn totals_without_cached_results_are_computed_not_reported() {
-    let r = sample(0);
+    let r = named(0, "江岚县公式局");
     let mut bytes = workbook_bytes(&r);
     for sheet in ["表三", "表四"] {
         bytes = patch(&bytes, &sheet_part(sheet), |xml| {
@@ -520,8 +535,7 @@ fn totals_without_cached_results_are_computed_not_reported() {
     let v5: Vec<&Json> = findings.iter().filter(|f| f["code"] == "V5").collect();
     assert_eq!(v5.len(), 2, "{v5:#?}");
     assert!(v5.iter().all(|f| f["severity"] == "info"));
-    let (code, _, err) = run_within(ws.path(), &["build"], Duration::from_secs(120));
-    assert_eq!(code, 0, "{err}");
+    build_expecting(ws.path(), 0, &[&r.info.agency]);
     let pdf = ws.path().join(format!("output/2025/{}.pdf", r.info.agency));
     let w: Vec<String> = words(&pdf).into_iter().map(|w| w.text).collect();
     assert!(w.contains(&r.t3.int("total", "total").to_string()));
@@ -535,7 +549,7 @@ fn passwords_and_foreign_formats_get_messages_that_say_what_to_do() {
     cfb.create_stream("EncryptedPackage").unwrap();
     cfb.flush().unwrap();
     let encrypted = cfb.into_inner().into_inner();
-    let sample = workbook_bytes(&sample(0));
+    let sample = workbook_bytes(&named(0, "江岚县格式局"));
     let ws = workspace(&[
         ("locked.xlsx", encrypted),
         ("wps.et", sample.clone()),
@@ -559,6 +573,7 @@ fn passwords_and_foreign_formats_get_messages_that_say_what_to_do() {
             .to_string();
         assert!(m.contains(what) && m.contains("另存为"), "{m}");
     }
+    build_expecting(ws.path(), 1, &[]);
 }
 
 /// Class 12: a pipe, a device and links in circles are findings; nothing waits or runs away.
@@ -566,7 +581,7 @@ fn passwords_and_foreign_formats_get_messages_that_say_what_to_do() {
 #[test]
 fn pipes_devices_and_link_loops_neither_hang_nor_eat_memory() {
     use std::os::unix::fs::symlink;
-    let ws = workspace(&[("ok.xlsx", workbook_bytes(&sample(0)))]);
+    let ws = workspace(&[("ok.xlsx", workbook_bytes(&named(0, "江岚县正常局")))]);
     let input = ws.path().join("input");
     assert!(
         Command::new("mkfifo")
@@ -597,7 +612,6 @@ fn pipes_devices_and_link_loops_neither_hang_nor_eat_memory() {
             .all(|f| !f["file"].as_str().unwrap().ends_with("ok.xlsx") || f["code"] != "F5"),
         "{findings:#?}"
     );
-    let (code, _, err) = run_within(ws.path(), &["build"], Duration::from_secs(120));
-    assert_eq!(code, 1, "{err}");
-    assert!(err.contains("已生成 1 个"), "{err}");
+    let err = build_expecting(ws.path(), 1, &["江岚县正常局"]);
+    assert!(err.contains("已生成 4 个"), "{err}");
 }
