@@ -3,7 +3,7 @@
 //! One bad workbook never stops the others; every failure becomes a finding or a reason on
 //! that agency's result. Results come back in input order whatever the thread schedule.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use std::io::Write as _;
@@ -181,8 +181,7 @@ pub fn check_all(files: &[PathBuf], ctx: &Context, preview: Option<&Preview>) ->
         .par_iter()
         .map(|f| check_file(f, ctx, preview))
         .collect();
-    duplicates(&mut checked);
-    name_collisions(&mut checked);
+    clashes(&mut checked);
     checked
 }
 
@@ -237,73 +236,46 @@ fn preview_findings(report: &Report, p: &Preview) -> Vec<Finding> {
     missing_glyphs(report, &layout::uncovered(&document, report, p.fonts))
 }
 
-/// B2: the same agency and year in two workbooks would overwrite one report with the other.
-fn duplicates(checked: &mut [Checked]) {
-    let mut seen: BTreeMap<(String, i32), PathBuf> = BTreeMap::new();
-    for c in checked.iter_mut() {
-        let (agency, Some(year)) = (c.report.info.agency.trim().to_string(), c.report.info.year)
-        else {
-            continue;
-        };
-        if agency.is_empty() {
-            continue;
-        }
-        match seen.get(&(agency.clone(), year)) {
-            Some(first) => {
-                let mut f = Finding::new(
-                    Code::B2,
-                    format!(
-                        "「{agency}」{year} 年度的报告已由 {} 提供，本工作簿重复。请核对机关名称是否复制自其他单位，或删除重复的工作簿。",
-                        first.display()
-                    ),
-                )
-                .at(crate::schema::input::SHEET_INFO, None);
-                f.file = c.file.clone();
-                f.agency = agency;
-                c.findings.push(f);
-            }
-            None => {
-                seen.insert((agency, year), c.file.clone());
-            }
-        }
-    }
-}
-
-/// N1: different agency names whose reports land in one file — names that differ only in
+/// B2 and N1: two workbooks whose reports would land in one file. The same agency and year
+/// twice is B2; different names that a file system cannot tell apart — they differ only in
 /// characters a file name cannot hold, in case, or in Unicode composition (Windows and macOS
-/// file systems fold both). The later workbook is refused, naming the earlier.
-fn name_collisions(checked: &mut [Checked]) {
+/// fold both) — is N1. The later workbook is refused, naming the earlier.
+fn clashes(checked: &mut [Checked]) {
     let mut seen: HashMap<(i32, String), (String, PathBuf)> = HashMap::new();
     for c in checked.iter_mut() {
         let agency = c.report.info.agency.trim().to_string();
         let Some(year) = c.report.info.year else {
             continue;
         };
-        if agency.is_empty() || c.findings.iter().any(|f| f.refuses_file()) {
+        if agency.is_empty() {
             continue;
         }
         let stem = file_stem(&agency);
-        let key = (year, fold_name(&stem));
-        match seen.get(&key) {
-            // The same name twice is B2's to report.
-            Some((first, _)) if *first == agency => {}
-            Some((first, file)) => {
-                let mut f = Finding::new(
-                    Code::N1,
-                    format!(
-                        "机关名称「{agency}」与 {} 中的「{first}」生成的文件名相同（{stem}.pdf：文件名不能含有 / \\ : * ? \" < > | 等字符，且不区分大小写），两份报告会互相覆盖。请核对两个工作簿的机关名称，使用规范全称。",
-                        file.display()
-                    ),
-                )
-                .at(crate::schema::input::SHEET_INFO, None);
-                f.file = c.file.clone();
-                f.agency = agency;
-                c.findings.push(f);
-            }
-            None => {
-                seen.insert(key, (agency, c.file.clone()));
-            }
+        let Some((first, file)) = seen.get(&(year, fold_name(&stem))) else {
+            seen.insert((year, fold_name(&stem)), (agency, c.file.clone()));
+            continue;
+        };
+        let mut f = if *first == agency {
+            Finding::new(
+                Code::B2,
+                format!(
+                    "「{agency}」{year} 年度的报告已由 {} 提供，本工作簿重复。请核对机关名称是否复制自其他单位，或删除重复的工作簿。",
+                    file.display()
+                ),
+            )
+        } else {
+            Finding::new(
+                Code::N1,
+                format!(
+                    "机关名称「{agency}」与 {} 中的「{first}」生成的文件名相同（{stem}.pdf：文件名不能含有 / \\ : * ? \" < > | 等字符，且不区分大小写），两份报告会互相覆盖。请核对两个工作簿的机关名称，使用规范全称。",
+                    file.display()
+                ),
+            )
         }
+        .at(crate::schema::input::SHEET_INFO, None);
+        f.file = c.file.clone();
+        f.agency = agency;
+        c.findings.push(f);
     }
 }
 

@@ -44,14 +44,14 @@ fn with_paragraph(mut r: Report, text: &str) -> Report {
 
 /// A scratch folder with the three samples and `books` in input/: every hostile input shares
 /// its batch with valid workbooks, which must still build.
-fn workspace(books: &[(&str, Vec<u8>)]) -> tempfile::TempDir {
+fn workspace<N: AsRef<str>>(books: &[(N, Vec<u8>)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("input")).unwrap();
     for (name, bytes) in samples().iter().map(|(n, b)| (n.as_str(), b)) {
         std::fs::write(dir.path().join("input").join(name), bytes).unwrap();
     }
     for (name, bytes) in books {
-        std::fs::write(dir.path().join("input").join(name), bytes).unwrap();
+        std::fs::write(dir.path().join("input").join(name.as_ref()), bytes).unwrap();
     }
     dir
 }
@@ -220,12 +220,7 @@ fn bombs_are_refused_without_being_expanded() {
             bytes.len()
         );
     }
-    let ws = workspace(
-        &books
-            .iter()
-            .map(|(n, b)| (*n, b.clone()))
-            .collect::<Vec<_>>(),
-    );
+    let ws = workspace(&books);
     let (code, findings) = check_json(ws.path());
     assert_eq!(code, 1);
     for (name, _) in &books {
@@ -425,12 +420,7 @@ fn check_reports_everything_build_refuses() {
         ("dup1.xlsx", workbook_bytes(&named(2, "江岚县同名局"))),
         ("dup2.xlsx", workbook_bytes(&named(2, "江岚县同名局 ."))),
     ];
-    let ws = workspace(
-        &books
-            .iter()
-            .map(|(n, b)| (*n, b.clone()))
-            .collect::<Vec<_>>(),
-    );
+    let ws = workspace(&books);
     let (code, findings) = check_json(ws.path());
     assert_eq!(code, 1);
     let g1 = expect(&findings, "G1", "glyph.xlsx");
