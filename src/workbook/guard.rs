@@ -58,7 +58,8 @@ fn too_big(what: String) -> Refusal {
     ))
 }
 
-fn unreadable(detail: impl std::fmt::Display) -> Refusal {
+/// F1 with the parser's own words appended, for the support desk.
+pub fn unreadable(detail: impl std::fmt::Display) -> Refusal {
     Box::new(Finding::new(
         Code::F1,
         format!(

@@ -109,21 +109,13 @@ enum Book<'a> {
 
 impl<'a> Book<'a> {
     fn open(bytes: &'a [u8], container: Container) -> Result<Book<'a>, guard::Refusal> {
-        let failed = |e: &dyn std::fmt::Display| {
-            Box::new(Finding::new(
-                Code::F1,
-                format!(
-                    "无法识别为 Excel/WPS/LibreOffice 工作簿，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。（技术信息：{e}）"
-                ),
-            ))
-        };
         match container {
             Container::Xlsx => Xlsx::new(Cursor::new(bytes))
                 .map(|x| Book::Xlsx(Box::new(x)))
-                .map_err(|e| failed(&e)),
+                .map_err(guard::unreadable),
             Container::Ods | Container::Xls => open_workbook_auto_from_rs(Cursor::new(bytes))
                 .map(|w| Book::Whole(Box::new(w)))
-                .map_err(|e| failed(&e)),
+                .map_err(guard::unreadable),
         }
     }
 
