@@ -91,6 +91,7 @@ fn not_a_workbook(bytes: &[u8]) -> Refusal {
 /// Expands every part of a zip container into a counter, refusing it past the limits, and
 /// measures the parts that size the parser's allocations.
 fn inspect_zip(bytes: &[u8]) -> Result<Container, Refusal> {
+    zip_directory(bytes)?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     if zip.len() > limits::PARTS {
         return Err(too_big(format!(
@@ -156,6 +157,63 @@ fn inspect_zip(bytes: &[u8]) -> Result<Container, Refusal> {
         Some(c) => Ok(c),
         None => Err(unreadable("压缩包中没有工作簿内容")),
     }
+}
+
+/// The zip reader sizes its tables from the end-of-central-directory record's entry count and
+/// directory size; a forged record (zip64 allows 2^64) would make it reserve without bound.
+/// Those numbers must agree with the file: no more entries than the limit, a directory inside it.
+fn zip_directory(bytes: &[u8]) -> Result<(), Refusal> {
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as u64)
+    };
+    let u32_at = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
+    };
+    let u64_at = |i: usize| {
+        bytes
+            .get(i..i + 8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+    };
+    let broken = || unreadable("压缩包目录异常");
+    // The record is 22 bytes plus a comment of at most 65,535.
+    let from = bytes.len().saturating_sub(22 + 65_535);
+    let eocd = (from..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&i| bytes[i..i + 4] == *b"PK\x05\x06")
+        .ok_or_else(broken)?;
+    let (mut entries, mut size, mut start) = (
+        u16_at(eocd + 10).ok_or_else(broken)?,
+        u32_at(eocd + 12).ok_or_else(broken)?,
+        u32_at(eocd + 16).ok_or_else(broken)?,
+    );
+    // zip64: a locator just before the record points at the real numbers.
+    if (entries == 0xFFFF || size == 0xFFFF_FFFF || start == 0xFFFF_FFFF)
+        && eocd >= 20
+        && bytes[eocd - 20..eocd - 16] == *b"PK\x06\x07"
+    {
+        let record = u64_at(eocd - 12).ok_or_else(broken)? as usize;
+        if bytes.get(record..record + 4) != Some(b"PK\x06\x06") {
+            return Err(broken());
+        }
+        entries = u64_at(record + 32).ok_or_else(broken)?;
+        size = u64_at(record + 40).ok_or_else(broken)?;
+        start = u64_at(record + 48).ok_or_else(broken)?;
+    }
+    if entries > limits::PARTS as u64 {
+        return Err(too_big(format!(
+            "工作簿声明由 {entries} 个部件组成，超过上限 {}",
+            limits::PARTS
+        )));
+    }
+    if start.saturating_add(size) > bytes.len() as u64 {
+        return Err(broken());
+    }
+    Ok(())
 }
 
 fn password() -> Refusal {
@@ -464,6 +522,40 @@ mod tests {
         let f = inspect("机关名称,报告年度\n".as_bytes()).unwrap_err();
         assert!(f.message.contains("文本文件"), "{}", f.message);
         assert_eq!(f.code, Code::F1);
+    }
+
+    /// A forged end-of-directory record must not size the zip reader's tables.
+    #[test]
+    fn forged_zip_directories_are_refused() {
+        let record = |entries: u16, size: u32| {
+            let mut eocd = b"PK\x05\x06".to_vec();
+            eocd.extend([0, 0, 0, 0]);
+            eocd.extend([entries.to_le_bytes(), entries.to_le_bytes()].concat());
+            eocd.extend(size.to_le_bytes());
+            eocd.extend(0u32.to_le_bytes());
+            eocd.extend([0, 0]);
+            eocd
+        };
+        // A directory that would reach past the end of the file.
+        let mut file = b"PK\x03\x04".to_vec();
+        file.extend(record(3, 0xFFFF_FFF0));
+        assert_eq!(inspect(&file).unwrap_err().code, Code::F1);
+        let eocd = record(0xFFFF, 0xFFFF_FFFF);
+        // zip64: a locator pointing at a record that claims 2^40 entries.
+        let mut record = b"PK\x06\x06".to_vec();
+        record.extend([0u8; 28]);
+        record.extend((1u64 << 40).to_le_bytes());
+        record.extend(16u64.to_le_bytes());
+        record.extend(0u64.to_le_bytes());
+        let mut file = b"PK\x03\x04".to_vec();
+        let at = file.len() as u64;
+        file.extend(&record);
+        file.extend(b"PK\x06\x07");
+        file.extend(0u32.to_le_bytes());
+        file.extend(at.to_le_bytes());
+        file.extend(1u32.to_le_bytes());
+        file.extend(&eocd);
+        assert_eq!(inspect(&file).unwrap_err().code, Code::F4);
     }
 
     #[test]
