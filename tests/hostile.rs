@@ -191,6 +191,42 @@ fn a_far_cell_is_ignored_with_a_finding() {
     build_expecting(ws.path(), 0, &["江岚县远端单元格局"]);
 }
 
+fn resaved(name: &str) -> PathBuf {
+    repo().join("tests/fixtures/resaved").join(name)
+}
+
+/// .ods and .xls are read whole by calamine, so their extent is measured first: the far cell
+/// that the xlsx reader ignores makes an .ods refused, with its cell named.
+#[test]
+fn a_far_cell_in_an_ods_is_refused_before_it_is_expanded() {
+    let ws = workspace(&[("far.ods", std::fs::read(resaved("far-cell.ods")).unwrap())]);
+    let (code, findings) = check_json(ws.path());
+    assert_eq!(code, 1);
+    let f = expect(&findings, "F4", "far.ods");
+    assert_eq!(f["sheet"], "表三");
+    assert_eq!(f["cell"], "XFD1048576");
+    build_expecting(ws.path(), 1, &[]);
+}
+
+/// The sheet bounds and the streaming reader leave re-saved workbooks as they were read before.
+#[test]
+fn workbooks_resaved_by_libreoffice_read_the_same_numbers() {
+    let expected = report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml"));
+    let ctx = nianbao::rules::Context {
+        today: nianbao::model::Date::new(2026, 2, 1).unwrap(),
+    };
+    for name in ["江岚县交通运输局.ods", "江岚县交通运输局.xls"] {
+        let read = nianbao::workbook::read_file(&resaved(name));
+        assert!(read.findings.is_empty(), "{name}: {:#?}", read.findings);
+        assert!(
+            nianbao::rules::check(&read.report, &ctx).is_empty(),
+            "{name}"
+        );
+        assert_same_values(&read.report, &expected, name);
+        assert_eq!(read.report.info.agency, "江岚县交通运输局");
+    }
+}
+
 /// Class 2: parts that expand past the caps, too many shared strings, a lying string count.
 fn bombs() -> Vec<(&'static str, Vec<u8>)> {
     let seed = workbook_bytes(&named(0, "江岚县炸弹局"));
