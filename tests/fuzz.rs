@@ -9,9 +9,10 @@ use std::time::Duration;
 #[test]
 fn three_hundred_mutated_workbooks_neither_crash_nor_run_away() {
     let out = tempfile::tempdir().unwrap();
-    // Test builds are unoptimised; the 2 s target is held by the release run in scripts/fuzz.sh.
+    // A runaway case takes minutes; the 2 s target itself is held by the long release run
+    // (scripts/fuzz.sh), not by a timed test on a shared machine.
     let limits = harness::Limits {
-        time: Duration::from_secs(if cfg!(debug_assertions) { 30 } else { 2 }),
+        time: Duration::from_secs(30),
         memory: 200 << 20,
     };
     let summary = harness::run(300, 2026, out.path(), &limits, false);
