@@ -85,7 +85,10 @@ fn walk(
         let listed = EXTENSIONS.contains(&ext.as_str()) || FOREIGN.iter().any(|(e, _)| *e == ext);
         // `is_dir` follows links; a link that leads nowhere or in a circle is not a folder.
         if path.is_dir() && !listed {
-            walk(&path, found, visited)?;
+            // A subfolder that cannot be read is reported like a file (F5), not the batch's end.
+            if walk(&path, found, visited).is_err() {
+                found.push(path);
+            }
         } else if listed {
             found.push(path);
         }
@@ -107,6 +110,9 @@ fn unopenable(file: &Path) -> Option<Finding> {
     }
     let kind = match std::fs::metadata(file) {
         Ok(m) if m.is_file() => return None,
+        Ok(m) if m.is_dir() && std::fs::read_dir(file).is_err() => {
+            "一个无法读取的文件夹（没有权限？）"
+        }
         Ok(m) if m.is_dir() => "一个文件夹",
         Ok(m) => special_kind(&m),
         Err(e) if e.raw_os_error() == Some(40) => "一个指向自身的循环链接",
@@ -549,5 +555,18 @@ mod tests {
             .collect();
         assert_eq!(names, ["a.xlsx", "d.ODS", "sub/e.xls"]);
         assert!(discover(&[dir.path().join("nope")]).is_err());
+    }
+
+    /// A folder named like a workbook is an input with a finding, not something to open.
+    #[test]
+    fn a_folder_named_like_a_workbook_is_a_finding() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("报表.xlsx");
+        std::fs::create_dir(&folder).unwrap();
+        let found = discover(&[dir.path().to_path_buf()]).unwrap();
+        assert_eq!(found, std::slice::from_ref(&folder));
+        let f = unopenable(&folder).unwrap();
+        assert_eq!(f.code, Code::F5);
+        assert!(f.message.contains("文件夹"), "{}", f.message);
     }
 }
