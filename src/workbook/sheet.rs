@@ -77,10 +77,12 @@ impl Sheet {
         }
         let value = match cell.value {
             Data::String(s) => {
-                let clean = strip_invisible(&s);
-                if clean.len() != s.len() {
+                let clean = if s.chars().any(is_invisible) {
                     self.cleaned.insert((r, c));
-                }
+                    s.chars().filter(|c| !is_invisible(*c)).collect()
+                } else {
+                    s
+                };
                 let key = normalize(&clean);
                 if !key.is_empty() {
                     self.index.entry(key).or_default().push((r, c));
@@ -173,14 +175,6 @@ pub fn is_invisible(c: char) -> bool {
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164
         | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8
         | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
-}
-
-pub fn strip_invisible(text: &str) -> String {
-    if text.chars().any(is_invisible) {
-        text.chars().filter(|c| !is_invisible(*c)).collect()
-    } else {
-        text.to_string()
-    }
 }
 
 #[cfg(test)]
