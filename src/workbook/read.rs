@@ -414,7 +414,7 @@ fn stray_text(sheet: &Sheet, header_row: u32, columns: [Option<u32>; 3], out: &m
                 Finding::new(
                     Code::C3,
                     format!(
-                        "「{}」{}列以外的文字不会进入报告。正文请写在「{}」列（每段一行），小标题写在「{}」列。",
+                        "「{}」写在{}三列之外，不会进入报告。正文请写在「{}」列（每段一行），小标题写在「{}」列。",
                         sheet.text(r, c).chars().take(20).collect::<String>(),
                         format_args!("「{}」「{}」「{}」", input::TEXT_SECTION, input::TEXT_TOPIC, input::TEXT_BODY),
                         input::TEXT_BODY,
