@@ -49,14 +49,17 @@ fn main() {
 
     let t = Instant::now();
     let files = batch::discover(&[input]).expect("discover");
-    let ctx = Context {
-        today: Date::new(2026, 2, 1).expect("date"),
-    };
+    let ctx = Context::new(Date::new(2026, 2, 1).expect("date"));
     let preview = batch::Preview {
         fonts: &fonts,
         templates: &templates,
     };
-    let checked = batch::check_all(&files, &ctx, Some(&preview));
+    let checked = batch::check_all(
+        &files,
+        &ctx,
+        Some(&preview),
+        &nianbao::previous::Library::default(),
+    );
     let check_time = t.elapsed().as_secs_f64();
     assert!(
         checked.iter().all(|c| !c.has_errors()),

@@ -17,8 +17,10 @@ use crate::layout::{self, fonts::FontSet};
 use crate::limits;
 use crate::model::Report;
 use crate::pdf;
+use crate::previous::Library;
+use crate::record::Record;
 use crate::render::Templates;
-use crate::rules::{self, Context};
+use crate::rules::{self, Context, copies};
 use crate::workbook;
 use crate::xlsx;
 
@@ -175,20 +177,107 @@ impl Checked {
 }
 
 /// What `check` needs beyond the rules to find every reason `build` would refuse an agency:
-/// the fonts (G1) and the templates (T1) the build will use.
+/// the fonts (G1) and the templates (P1) the build will use.
 pub struct Preview<'a> {
     pub fonts: &'a FontSet,
     pub templates: &'a Templates,
 }
 
-/// Reads and checks every file in parallel, then runs the checks across files.
-pub fn check_all(files: &[PathBuf], ctx: &Context, preview: Option<&Preview>) -> Vec<Checked> {
+/// Reads and checks every file in parallel, then runs the checks across files (B2, N1, K1,
+/// K2) and against last year's reports (X1–X3), and applies the office's severities.
+pub fn check_all(
+    files: &[PathBuf],
+    ctx: &Context,
+    preview: Option<&Preview>,
+    previous: &Library,
+) -> Vec<Checked> {
     let mut checked: Vec<Checked> = files
         .par_iter()
         .map(|f| check_file(f, ctx, preview))
         .collect();
     clashes(&mut checked);
+    across(&mut checked);
+    history(&mut checked, previous, ctx);
+    for c in &mut checked {
+        ctx.settings.apply(&mut c.findings);
+    }
     checked
+}
+
+/// Whether a workbook was read at all (the batch and history checks need its report).
+fn readable(c: &Checked) -> bool {
+    !c.findings.iter().any(Finding::refuses_file)
+}
+
+/// K1, K2: the batch's reports compared with one another.
+fn across(checked: &mut [Checked]) {
+    let readable: Vec<usize> = (0..checked.len())
+        .filter(|i| readable(&checked[*i]))
+        .collect();
+    let entries: Vec<copies::Entry> = readable
+        .iter()
+        .map(|i| copies::Entry {
+            report: &checked[*i].report,
+            file: &checked[*i].file,
+        })
+        .collect();
+    let found = copies::check_batch(&entries);
+    for (k, mut f) in found {
+        let c = &mut checked[readable[k]];
+        attribute(std::slice::from_mut(&mut f), &c.file, &c.agency());
+        c.findings.push(f);
+    }
+}
+
+/// X1–X3: each report against its agency's report of the year before, where there is one.
+fn history(checked: &mut [Checked], previous: &Library, ctx: &Context) {
+    for c in checked.iter_mut().filter(|c| readable(c)) {
+        let Some(year) = c.report.info.year else {
+            continue;
+        };
+        let Some(prev) = previous.find(&c.report.info.agency, year, &ctx.settings.renamed) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        rules::history::check(&c.report, prev, &mut found);
+        attribute(&mut found, &c.file, &c.agency());
+        c.findings.extend(found);
+    }
+}
+
+/// X4, once for the batch: no agency's report of the year before was found.
+pub fn history_note(checked: &[Checked], previous: &Library, ctx: &Context) -> Option<Finding> {
+    let years: Vec<i32> = checked.iter().filter_map(|c| c.report.info.year).collect();
+    let year = *years.iter().max()?;
+    let any = checked.iter().any(|c| {
+        c.report.info.year.is_some_and(|y| {
+            previous
+                .find(&c.report.info.agency, y, &ctx.settings.renamed)
+                .is_some()
+        })
+    });
+    if any {
+        return None;
+    }
+    let searched: Vec<&Path> = previous.searched.iter().map(PathBuf::as_path).collect();
+    let mut note = rules::history::none_found(year - 1, &searched);
+    note.file = searched
+        .first()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    let mut notes = vec![note];
+    ctx.settings.apply(&mut notes);
+    notes.pop()
+}
+
+/// Where last year's reports are looked for: `--previous` if given, else the output folder
+/// (whose `<year>/` folders hold the records of earlier builds).
+pub fn previous_places(given: &[PathBuf], out: &Path) -> Vec<PathBuf> {
+    if given.is_empty() {
+        vec![out.to_path_buf()]
+    } else {
+        given.to_vec()
+    }
 }
 
 /// Reads and checks one file. A panic inside a dependency on a malformed file is caught and
@@ -227,14 +316,14 @@ pub fn check_file(file: &Path, ctx: &Context, preview: Option<&Preview>) -> Chec
     checked
 }
 
-/// T1 and G1: the report rendered through the templates, and every character of it looked up
+/// P1 and G1: the report rendered through the templates, and every character of it looked up
 /// in the fonts of the role that will print it — what layout would otherwise find at build.
 fn preview_findings(report: &Report, p: &Preview) -> Vec<Finding> {
     let document = match p.templates.render(report).and_then(|md| doc::parse(&md)) {
         Ok(d) => d,
         Err(e) => {
             return vec![Finding::new(
-                Code::T1,
+                Code::P1,
                 format!("无法用报告模板生成这份报告：{e:#}。请检查 templates/ 中的自定义模板。"),
             )];
         }
@@ -362,9 +451,14 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     let mut built = Built::new(c);
     match render_one(c, kit) {
         Ok(Rendered::Files(pdf, xlsx)) => {
-            let [pdf_path, xlsx_path] = output_paths(kit.out, &c.report);
-            match write_all(&[(&pdf_path, &pdf), (&xlsx_path, &xlsx)]) {
-                Ok(()) => built.outputs = vec![pdf_path, xlsx_path],
+            let [pdf_path, xlsx_path, record_path] = output_paths(kit.out, &c.report);
+            let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
+            match write_all(&[
+                (&pdf_path, &pdf),
+                (&xlsx_path, &xlsx),
+                (&record_path, &record),
+            ]) {
+                Ok(()) => built.outputs = vec![pdf_path, xlsx_path, record_path],
                 Err(e) => {
                     built.skipped = Some(format!("无法写入 {}：{e}", pdf_path.display()));
                     built.system_error = true;
@@ -380,14 +474,11 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     built
 }
 
-/// Where a report's PDF and XLSX go: `<out>/<year>/<agency>.pdf|.xlsx`.
-pub fn output_paths(out: &Path, report: &Report) -> [PathBuf; 2] {
+/// Where a report's PDF, XLSX and record go: `<out>/<year>/<agency>.pdf|.xlsx|.json`.
+pub fn output_paths(out: &Path, report: &Report) -> [PathBuf; 3] {
     let dir = out.join(report.info.year.unwrap_or_default().to_string());
     let stem = file_stem(&report.info.agency);
-    [
-        dir.join(format!("{stem}.pdf")),
-        dir.join(format!("{stem}.xlsx")),
-    ]
+    ["pdf", "xlsx", "json"].map(|ext| dir.join(format!("{stem}.{ext}")))
 }
 
 enum Rendered {

@@ -15,8 +15,9 @@ use crate::config::Config;
 use crate::finding::{Finding, Severity};
 use crate::layout::fonts::FontSet;
 use crate::model::Date;
+use crate::previous::Library;
 use crate::render::Templates;
-use crate::rules::Context;
+use crate::rules::{Context, registry};
 use crate::workbook::blank;
 
 const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
@@ -75,7 +76,7 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao check [路径]... [--format text|json]"
+        override_usage = "nianbao check [路径]... [--format text|json] [--previous 路径]..."
     )]
     Check {
         /// 工作簿文件或文件夹
@@ -84,6 +85,16 @@ enum Command {
         /// 输出格式：text 为便于阅读的文字（默认），json 为 JSON 数组（每条问题一个对象）
         #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true, hide_default_value = true, value_name = "格式")]
         format: Format,
+        /// 上年报告所在的文件或文件夹（默认 output/ 中上年生成的报告），用于跨年度核对
+        #[arg(long, value_name = "路径")]
+        previous: Vec<PathBuf>,
+    },
+    /// 列出全部校验规则：代码、级别、含义
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Rules {
+        /// 输出 Markdown（即 docs/rules.md）
+        #[arg(long)]
+        markdown: bool,
     },
     /// 列出每种用途（标题、正文、各级标题、表格、页码）选用的字体及原因
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
@@ -92,12 +103,15 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao build [路径]... [--out 文件夹]"
+        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]..."
     )]
     Build {
         /// 工作簿文件或文件夹
         #[arg(value_name = "路径", help_heading = "参数")]
         paths: Vec<PathBuf>,
+        /// 上年报告所在的文件或文件夹（默认输出文件夹中上年生成的报告），用于跨年度核对
+        #[arg(long, value_name = "路径")]
+        previous: Vec<PathBuf>,
         /// 输出文件夹（默认 output）
         #[arg(
             long,
@@ -129,9 +143,18 @@ pub fn run() -> ExitCode {
             dir,
             force,
         } => new(&agencies, year, &dir, force),
-        Command::Check { paths, format } => check(&paths, format),
-        Command::Build { paths, out } => build(&paths, &out),
+        Command::Check {
+            paths,
+            format,
+            previous,
+        } => check(&paths, format, &previous),
+        Command::Build {
+            paths,
+            out,
+            previous,
+        } => build(&paths, &out, &previous),
         Command::Fonts => fonts(),
+        Command::Rules { markdown } => rules_list(markdown),
     };
     match result {
         Ok(code) => code,
@@ -221,18 +244,50 @@ fn new(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> Resul
     Ok(code)
 }
 
-fn check_files(paths: &[PathBuf], preview: Option<&Preview>) -> Result<Vec<Checked>> {
+/// What checking a batch gave: each workbook's findings, and notes about the batch as a whole.
+struct Checks {
+    checked: Vec<Checked>,
+    notes: Vec<Finding>,
+}
+
+impl Checks {
+    fn findings(&self) -> Vec<&Finding> {
+        self.checked
+            .iter()
+            .flat_map(|c| &c.findings)
+            .chain(&self.notes)
+            .collect()
+    }
+}
+
+fn check_files(
+    paths: &[PathBuf],
+    preview: Option<&Preview>,
+    previous: &[PathBuf],
+    out: &Path,
+) -> Result<Checks> {
     let files = batch::discover(&inputs(paths))?;
     if files.is_empty() {
         eprintln!(
             "提示：没有找到工作簿（.xlsx、.xlsm、.xls、.ods）。请先用 nianbao new 生成，或把收回的工作簿放进 input/。"
         );
     }
-    Ok(batch::check_all(
-        &files,
-        &Context { today: today() },
-        preview,
-    ))
+    let config = Config::load(Path::new("."))?;
+    let ctx = Context {
+        today: today(),
+        settings: config.settings().map_err(anyhow::Error::msg)?,
+    };
+    for p in previous {
+        if p.symlink_metadata().is_err() {
+            anyhow::bail!("找不到上年报告 {}。请确认 --previous 的路径。", p.display());
+        }
+    }
+    let library = Library::load(&batch::previous_places(previous, out));
+    let checked = batch::check_all(&files, &ctx, preview, &library);
+    let notes = batch::history_note(&checked, &library, &ctx)
+        .into_iter()
+        .collect();
+    Ok(Checks { checked, notes })
 }
 
 /// The fonts and templates a build of `paths` uses.
@@ -244,7 +299,7 @@ fn toolkit(paths: &[PathBuf]) -> Result<(Arc<FontSet>, Templates)> {
     Ok((fonts, templates))
 }
 
-fn check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
+fn check(paths: &[PathBuf], format: Format, previous: &[PathBuf]) -> Result<ExitCode> {
     // Without fonts or templates the arithmetic is still worth checking; build stops anyway.
     let kit = toolkit(paths)
         .inspect_err(|e| eprintln!("警告：未检查字符能否显示、模板能否生成（{e:#}）。"))
@@ -252,8 +307,8 @@ fn check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
     let preview = kit
         .as_ref()
         .map(|(fonts, templates)| Preview { fonts, templates });
-    let checked = check_files(paths, preview.as_ref())?;
-    let findings: Vec<&Finding> = checked.iter().flat_map(|c| &c.findings).collect();
+    let checks = check_files(paths, preview.as_ref(), previous, Path::new("output"))?;
+    let findings = checks.findings();
     let mut stdout = std::io::stdout().lock();
     match format {
         Format::Json => {
@@ -264,7 +319,7 @@ fn check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
             for f in &findings {
                 write!(stdout, "{}", render_finding(f))?;
             }
-            writeln!(stdout, "{}", check_summary(&checked))?;
+            writeln!(stdout, "{}", check_summary(&checks))?;
         }
     }
     let failed = findings.iter().any(|f| f.is_error());
@@ -275,23 +330,38 @@ fn check(paths: &[PathBuf], format: Format) -> Result<ExitCode> {
     })
 }
 
-/// `错误[R3] input/a.xlsx [表三]!D5:D30` and the message indented below it.
+/// Related places printed under a finding; JSON lists them all.
+const RELATED_SHOWN: usize = 3;
+
+/// `错误[R3] input/a.xlsx [表三]!D5:D30`, the message indented below it, then the places it
+/// relates to (`参见 …`).
 pub fn render_finding(f: &Finding) -> String {
-    format!(
+    let mut s = format!(
         "{}[{}] {}\n    {}\n",
         f.severity.chinese(),
         f.code,
         f.location(),
         f.message
-    )
+    );
+    for r in f.related.iter().take(RELATED_SHOWN) {
+        s.push_str(&format!("    参见 {}：{}\n", r.location(), r.message));
+    }
+    if f.related.len() > RELATED_SHOWN {
+        s.push_str(&format!(
+            "    ……另有 {} 处（--format json 可列出全部）\n",
+            f.related.len() - RELATED_SHOWN
+        ));
+    }
+    s
 }
 
 fn count(findings: &[&Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
 }
 
-fn check_summary(checked: &[Checked]) -> String {
-    let findings: Vec<&Finding> = checked.iter().flat_map(|c| &c.findings).collect();
+fn check_summary(checks: &Checks) -> String {
+    let checked = &checks.checked;
+    let findings = checks.findings();
     let failed = checked.iter().filter(|c| c.has_errors()).count();
     format!(
         "检查了 {} 个工作簿：{} 个可以生成报告，{} 个有错误；共 {} 个错误、{} 个警告、{} 个提示。",
@@ -304,20 +374,23 @@ fn check_summary(checked: &[Checked]) -> String {
     )
 }
 
-fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
+fn build(paths: &[PathBuf], out: &Path, previous: &[PathBuf]) -> Result<ExitCode> {
     let started = Instant::now();
     let (fonts, templates) = toolkit(paths)?;
-    let checked = check_files(
+    let checks = check_files(
         paths,
         Some(&Preview {
             fonts: &fonts,
             templates: &templates,
         }),
+        previous,
+        out,
     )?;
     let mut stderr = std::io::stderr().lock();
-    for f in checked.iter().flat_map(|c| &c.findings) {
+    for f in checks.findings() {
         write!(stderr, "{}", render_finding(f))?;
     }
+    let checked = &checks.checked;
     for t in &templates.overridden {
         writeln!(stderr, "使用自定义模板 {t}")?;
     }
@@ -326,13 +399,13 @@ fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
         templates: &templates,
         out,
     };
-    let results = batch::build_all(&checked, &kit);
+    let results = batch::build_all(checked, &kit);
     for f in results.iter().flat_map(|r| &r.findings) {
         write!(stderr, "{}", render_finding(f))?;
     }
     let built: Vec<_> = results.iter().filter(|r| r.skipped.is_none()).collect();
     let skipped: Vec<_> = results.iter().filter(|r| r.skipped.is_some()).collect();
-    writeln!(stderr, "{}", check_summary(&checked))?;
+    writeln!(stderr, "{}", check_summary(&checks))?;
     writeln!(
         stderr,
         "已生成 {} 个机关的 PDF 和 XLSX（{}），用时 {:.1} 秒。",
@@ -360,6 +433,19 @@ fn build(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
         1
     };
     Ok(ExitCode::from(code))
+}
+
+/// `nianbao rules`: every code with its severity and meaning (or docs/rules.md).
+fn rules_list(markdown: bool) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    if markdown {
+        write!(out, "{}", registry::markdown())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for r in registry::RULES {
+        writeln!(out, "{}  {}  {}", r.code, r.severity.chinese(), r.doc)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn fonts() -> Result<ExitCode> {

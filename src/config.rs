@@ -1,10 +1,20 @@
-//! `nianbao.toml` in the working folder: optional settings. Today: which font each role uses.
+//! `nianbao.toml` in the working folder: optional settings — which font each role uses, the
+//! severity of a rule, the township deadline, agencies renamed since last year.
 //!
 //! ```toml
 //! [fonts]
 //! title = "方正小标宋简体"                         # a family name, tried first
 //! body = { file = "fonts/仿宋_GB2312.ttf" }         # a font file
 //! heading2 = { file = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", index = 2 }
+//!
+//! [severity]
+//! X1 = "error"      # error / warning / info / off
+//!
+//! [deadline]
+//! township = "2-28" # 乡镇、街道的发布期限（月-日），默认 1-31
+//!
+//! [renamed]
+//! "江岚县农业局" = "江岚县农业农村局"   # 上年的机关名称 = 今年的机关名称
 //! ```
 
 use std::collections::BTreeMap;
@@ -12,6 +22,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 use serde::Deserialize;
+
+use crate::finding::{Code, Severity};
+use crate::rules::Settings;
 
 pub const FILE: &str = "nianbao.toml";
 
@@ -21,6 +34,21 @@ pub struct Config {
     /// Role (`title`, `body`, `heading1`, `heading2`, `table`, `page_number`) → font.
     #[serde(default)]
     pub fonts: BTreeMap<String, FontChoice>,
+    /// Code → `error`, `warning`, `info` or `off`.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    #[serde(default)]
+    pub deadline: Deadlines,
+    /// Last year's agency name → this year's.
+    #[serde(default)]
+    pub renamed: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadlines {
+    /// `月-日` by which 乡镇人民政府、街道办事处 publish.
+    pub township: Option<String>,
 }
 
 /// A family name, or a file with an optional face index (for .ttc/.otc collections).
@@ -61,7 +89,57 @@ impl Config {
                 *file = dir.join(&*file);
             }
         }
+        config
+            .settings()
+            .map_err(|e| anyhow::anyhow!("{} 格式有误：{e}", path.display()))?;
         Ok(config)
+    }
+
+    /// What the rules take from the file; an unknown code or a bad date is an error here, so
+    /// a typo cannot silently leave a rule at its default.
+    pub fn settings(&self) -> std::result::Result<Settings, String> {
+        let mut settings = Settings::default();
+        for (code, level) in &self.severity {
+            let c = Code::parse(code).ok_or_else(|| {
+                format!("[severity] 中没有「{code}」这个规则代码（见 docs/rules.md）")
+            })?;
+            let s = match level.trim() {
+                "error" | "错误" => Some(Severity::Error),
+                "warning" | "警告" => Some(Severity::Warning),
+                "info" | "提示" => Some(Severity::Info),
+                "off" | "关闭" => None,
+                other => {
+                    return Err(format!(
+                        "[severity] {code} = \"{other}\" 无法识别，可用 error、warning、info、off"
+                    ));
+                }
+            };
+            settings.severity.insert(c, s);
+        }
+        if let Some(text) = &self.deadline.township {
+            settings.township_deadline = month_day(text).ok_or_else(|| {
+                format!("[deadline] township = \"{text}\" 不是「月-日」，例如 \"2-28\"")
+            })?;
+        }
+        for (old, new) in &self.renamed {
+            settings
+                .renamed
+                .insert(old.trim().to_string(), new.trim().to_string());
+        }
+        Ok(settings)
+    }
+}
+
+/// `2-28`, `02-28`, `2月28日` → (2, 28), a day that exists in every year.
+fn month_day(text: &str) -> Option<(u32, u32)> {
+    let parts: Vec<u32> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    match parts.as_slice() {
+        [m, d] if crate::model::Date::new(2023, *m, *d).is_some() => Some((*m, *d)),
+        _ => None,
     }
 }
 
@@ -105,6 +183,30 @@ mod tests {
                 index: Some(2)
             }
         );
+    }
+
+    #[test]
+    fn rule_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(FILE),
+            "[severity]\nX1 = \"error\"\nV1 = \"off\"\n[deadline]\ntownship = \"2-28\"\n[renamed]\n\"县农业局\" = \"县农业农村局\"\n",
+        )
+        .unwrap();
+        let s = Config::load(dir.path()).unwrap().settings().unwrap();
+        assert_eq!(s.severity[&Code::X1], Some(Severity::Error));
+        assert_eq!(s.severity[&Code::V1], None);
+        assert_eq!(s.township_deadline, (2, 28));
+        assert_eq!(s.renamed["县农业局"], "县农业农村局");
+        for bad in [
+            "[severity]\nZ9 = \"error\"\n",
+            "[severity]\nX1 = \"red\"\n",
+            "[deadline]\ntownship = \"2-30\"\n",
+        ] {
+            std::fs::write(dir.path().join(FILE), bad).unwrap();
+            let e = Config::load(dir.path()).unwrap_err().to_string();
+            assert!(e.contains("格式有误"), "{e}");
+        }
     }
 
     #[test]

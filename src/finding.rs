@@ -6,9 +6,9 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -26,57 +26,60 @@ impl Severity {
     }
 }
 
-/// Stable codes; the letter says the family (F file, S structure, B basic info, N output names, R
-/// arithmetic and types, V completeness and consistency, C content, G glyphs, T templates).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Stable codes; the letter says the family (F file, S structure, B basic info, N output names,
+/// G glyphs, P report template, R arithmetic and types, V completeness and labels, Y years and
+/// dates, X last year's report, T text against tables, K copies, C content). What each means,
+/// its severity and scope live in the rule registry (`rules::registry`), not here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Code {
-    /// The file cannot be opened as a workbook.
     F1,
-    /// A spreadsheet format the reader does not take (.et, .xlsb, .csv, .numbers).
     F2,
-    /// The workbook is encrypted with a password.
     F3,
-    /// The workbook is over a size limit and was not parsed.
     F4,
-    /// Not a regular file (a pipe, a device, a link that leads nowhere or in a circle).
     F5,
-    /// A required sheet is missing.
     S1,
-    /// An official label was not found in its sheet.
     S2,
-    /// An official label occurs more than once.
     S3,
-    /// Content outside the part of a sheet the reader reads.
     S4,
-    /// 机关名称 is missing.
+    S5,
     B1,
-    /// Two workbooks report the same agency and year.
     B2,
-    /// Two agencies' reports would be written to the same file.
     N1,
-    /// A character no available font can print.
     G1,
+    P1,
     R1,
     R2,
     R3,
     R4,
     R5,
     V1,
+    V2,
     V3,
-    /// A number stored as text (read, but worth fixing).
     V4,
-    /// A 总计 formula saved without its result: the total was computed from its addends.
     V5,
-    /// A prose section the format requires is empty.
-    C1,
-    /// Invisible characters (zero-width spaces, soft hyphens …) removed from a cell.
-    C2,
-    /// Text in 正文 that has no place in the report (another column, or before any 章节).
-    C3,
-    /// A paragraph or the whole prose is longer than a report can be.
-    C4,
-    /// The report template could not be rendered for this report.
+    Y1,
+    Y2,
+    Y3,
+    Y4,
+    Y5,
+    Y6,
+    Y7,
+    Y8,
+    X1,
+    X2,
+    X3,
+    X4,
     T1,
+    K1,
+    K2,
+    K3,
+    C1,
+    C2,
+    C3,
+    C4,
+    C5,
+    C6,
+    C7,
 }
 
 impl fmt::Display for Code {
@@ -86,12 +89,33 @@ impl fmt::Display for Code {
 }
 
 impl Code {
+    /// The severity the rule gives this code (before `nianbao.toml` overrides).
     pub fn severity(self) -> Severity {
-        match self {
-            Code::V1 | Code::V4 | Code::C1 | Code::S4 | Code::C3 => Severity::Warning,
-            Code::V5 | Code::C2 => Severity::Info,
-            _ => Severity::Error,
-        }
+        crate::rules::registry::rule(self).severity
+    }
+
+    /// Parses `X1` (as written in `nianbao.toml`).
+    pub fn parse(text: &str) -> Option<Code> {
+        crate::rules::registry::RULES
+            .iter()
+            .map(|r| r.code)
+            .find(|c| c.to_string().eq_ignore_ascii_case(text.trim()))
+    }
+}
+
+/// Another place a finding points at: the table cell a sentence contradicts, last year's cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    pub file: PathBuf,
+    pub sheet: Option<String>,
+    pub cell: Option<String>,
+    /// What is there, or what to do there.
+    pub message: String,
+}
+
+impl Related {
+    pub fn location(&self) -> String {
+        location(&self.file, self.sheet.as_deref(), self.cell.as_deref())
     }
 }
 
@@ -106,6 +130,8 @@ pub struct Finding {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
+    /// Other places the finding concerns, each with a note; empty for most findings.
+    pub related: Vec<Related>,
 }
 
 impl Finding {
@@ -118,7 +144,25 @@ impl Finding {
             code,
             severity: code.severity(),
             message: message.into(),
+            related: Vec::new(),
         }
+    }
+
+    /// Adds a related place: `file` empty means this finding's own file (stamped later).
+    pub fn related(
+        mut self,
+        file: Option<&Path>,
+        sheet: &str,
+        cell: Option<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file: file.map(Path::to_path_buf).unwrap_or_default(),
+            sheet: Some(sheet.to_string()),
+            cell,
+            message: message.into(),
+        });
+        self
     }
 
     pub fn at(mut self, sheet: &str, cell: Option<String>) -> Self {
@@ -134,14 +178,7 @@ impl Finding {
 
     /// `input/交通运输局.xlsx [表三]!D12`, the location line users read.
     pub fn location(&self) -> String {
-        let mut s = self.file.display().to_string();
-        if let Some(sheet) = &self.sheet {
-            s.push_str(&format!(" [{sheet}]"));
-            if let Some(cell) = &self.cell {
-                s.push_str(&format!("!{cell}"));
-            }
-        }
-        s
+        location(&self.file, self.sheet.as_deref(), self.cell.as_deref())
     }
 
     /// Whether the file as a whole could not be read (nothing in it was checked).
@@ -158,10 +195,27 @@ impl Finding {
     }
 }
 
-/// Stamps file and agency on findings made without them.
+fn location(file: &Path, sheet: Option<&str>, cell: Option<&str>) -> String {
+    let mut s = file.display().to_string();
+    if let Some(sheet) = sheet {
+        s.push_str(&format!(" [{sheet}]"));
+        if let Some(cell) = cell {
+            s.push_str(&format!("!{cell}"));
+        }
+    }
+    s
+}
+
+/// Stamps file and agency on findings made without them (and on their related places in the
+/// same file).
 pub fn attribute(findings: &mut [Finding], file: &Path, agency: &str) {
     for f in findings {
         f.file = file.to_path_buf();
         f.agency = agency.to_string();
+        for r in &mut f.related {
+            if r.file.as_os_str().is_empty() {
+                r.file = file.to_path_buf();
+            }
+        }
     }
 }

@@ -12,6 +12,8 @@ pub mod layout;
 pub mod limits;
 pub mod model;
 pub mod pdf;
+pub mod previous;
+pub mod record;
 pub mod render;
 pub mod rules;
 pub mod schema;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::schema::{self, Kind, TableId};
 
@@ -38,6 +38,34 @@ impl CellRef {
 /// A1 notation of a 0-based (row, col).
 pub fn a1(row: u32, col: u32) -> String {
     format!("{}{}", column_name(col), row + 1)
+}
+
+/// 0-based cells as A1 ranges: consecutive cells in one row or one column become `D4:I4`.
+pub fn a1_ranges(cells: &[(u32, u32)]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < cells.len() {
+        let start = cells[i];
+        let mut end = start;
+        let mut j = i + 1;
+        while j < cells.len() {
+            let next = cells[j];
+            let same_row = next.0 == start.0 && next.0 == end.0 && next.1 == end.1 + 1;
+            let same_col = next.1 == start.1 && next.1 == end.1 && next.0 == end.0 + 1;
+            if !(same_row || same_col) {
+                break;
+            }
+            end = next;
+            j += 1;
+        }
+        if start == end {
+            parts.push(a1(start.0, start.1));
+        } else {
+            parts.push(format!("{}:{}", a1(start.0, start.1), a1(end.0, end.1)));
+        }
+        i = j;
+    }
+    parts.join(",")
 }
 
 pub fn column_name(col: u32) -> String {
@@ -207,7 +235,7 @@ impl Serialize for TableData {
 }
 
 /// A calendar date as written in 基本信息.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Date {
     pub year: i32,
     pub month: u32,
@@ -261,14 +289,17 @@ impl Date {
 }
 
 /// 基本信息 of the workbook.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Info {
     pub agency: String,
-    /// `None` when blank or unreadable (V3 says which).
+    /// `None` when blank or unreadable (Y1, Y2 say which).
     pub year: Option<i32>,
     /// The 报告年度 cell as written, to tell a blank from a typo.
     #[serde(skip)]
     pub year_text: String,
+    /// 机关类别 as written (one of `schema::input::AGENCY_KINDS`), empty when not given.
+    pub kind: String,
     pub published: Option<Date>,
     /// `2025年1月20日`, empty when no date was given.
     pub published_text: String,
@@ -280,7 +311,7 @@ pub struct Info {
 }
 
 /// A paragraph of the agency's prose and the cell it came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Paragraph {
     pub text: String,
     #[serde(skip)]
@@ -288,7 +319,7 @@ pub struct Paragraph {
 }
 
 /// A run of paragraphs under one (optional) sub-heading.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Topic {
     /// The sub-heading without its number (`主动公开`); empty for paragraphs without one.
     pub title: String,
@@ -364,6 +395,13 @@ mod tests {
         assert!(Decimal::parse("1,000").is_none());
         assert!(Decimal::parse(".").is_none());
         assert!(Decimal::from_f64(f64::NAN).is_none());
+    }
+
+    #[test]
+    fn ranges_compress_runs() {
+        assert_eq!(a1_ranges(&[(3, 3), (3, 4), (3, 5)]), "D4:F4");
+        assert_eq!(a1_ranges(&[(4, 3), (5, 3), (9, 3)]), "D5:D6,D10");
+        assert_eq!(a1_ranges(&[(0, 0)]), "A1");
     }
 
     #[test]

@@ -40,15 +40,24 @@ pub mod input {
     pub const SHEET_GUIDE: &str = "填表说明";
 
     /// (key, label, required)
-    pub const INFO_FIELDS: [(&str, &str, bool); 8] = [
+    pub const INFO_FIELDS: [(&str, &str, bool); 9] = [
         ("agency", "机关名称", true),
         ("year", "报告年度", true),
+        ("kind", "机关类别", false),
         ("published", "发布日期", false),
         ("address", "联系地址", false),
         ("postcode", "邮政编码", false),
         ("phone", "联系电话", false),
         ("email", "电子邮箱", false),
         ("website", "网址", false),
+    ];
+
+    /// What 机关类别 may say (spec §1.1: the kind sets the publication deadline). Blank means
+    /// the kind is read from the agency's name.
+    pub const AGENCY_KINDS: [&str; 3] = [
+        "人民政府部门",
+        "县级以上人民政府",
+        "乡镇人民政府、街道办事处",
     ];
 
     /// Column headings of the 正文 sheet.
@@ -220,9 +229,71 @@ impl Table {
         }
     }
 
+    /// Every sum the official table implies, as field indices: in table 三 each row's 总计 adds
+    /// its six applicant columns and each column's （七）总计 its 21 outcome leaves (the corner
+    /// cell is both); in table 四 each block's 总计 adds its four outcomes.
+    pub fn identities(&self) -> Vec<Identity> {
+        let pick = |keep: &dyn Fn(&Field) -> bool| -> Vec<usize> {
+            (0..self.fields.len())
+                .filter(|i| keep(&self.fields[*i]))
+                .collect()
+        };
+        let mut out = Vec::new();
+        for (total, f) in self.fields.iter().enumerate() {
+            match self.id {
+                TableId::T3 => {
+                    if f.col == "total" {
+                        let cols = t3_applicants();
+                        let addends = pick(&|g| g.row == f.row && cols.contains(&g.col));
+                        out.push(Identity {
+                            total,
+                            addends,
+                            along: Along::Row,
+                        });
+                    }
+                    if f.row == "total" {
+                        let leaves = t3_leaves();
+                        let addends = pick(&|g| g.col == f.col && leaves.contains(&g.row));
+                        out.push(Identity {
+                            total,
+                            addends,
+                            along: Along::Column,
+                        });
+                    }
+                }
+                TableId::T4 if f.is_total => {
+                    if let Some(addends) = self.addends(total) {
+                        out.push(Identity {
+                            total,
+                            addends,
+                            along: Along::Row,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     pub fn heading(&self) -> &'static str {
         section_heading(self.section).unwrap_or("")
     }
+}
+
+/// Which way a sum of the official format runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Along {
+    Row,
+    Column,
+}
+
+/// One sum the format implies: `fields[total]` = Σ `fields[addends]`.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub total: usize,
+    pub addends: Vec<usize>,
+    pub along: Along,
 }
 
 /// Builds a grid row by row; keeps the declarations below close to the printed tables.

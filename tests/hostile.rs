@@ -63,8 +63,9 @@ fn build_expecting(ws: &Path, code: i32, agencies: &[&str]) -> String {
     assert_eq!(got, code, "{err}");
     let mut expected = sample_outputs();
     for a in agencies {
-        expected.push(format!("output/2025/{a}.pdf"));
-        expected.push(format!("output/2025/{a}.xlsx"));
+        for ext in ["pdf", "xlsx", "json"] {
+            expected.push(format!("output/2025/{a}.{ext}"));
+        }
     }
     expected.sort();
     assert_eq!(written(ws), expected, "{err}");
@@ -157,10 +158,7 @@ fn sample_outputs() -> Vec<String> {
     let mut out: Vec<String> = (0..3)
         .flat_map(|i| {
             let a = sample(i).info.agency;
-            [
-                format!("output/2025/{a}.pdf"),
-                format!("output/2025/{a}.xlsx"),
-            ]
+            ["pdf", "xlsx", "json"].map(|ext| format!("output/2025/{a}.{ext}"))
         })
         .collect();
     out.sort();
@@ -212,9 +210,7 @@ fn a_far_cell_in_an_ods_is_refused_before_it_is_expanded() {
 #[test]
 fn workbooks_resaved_by_libreoffice_read_the_same_numbers() {
     let expected = report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml"));
-    let ctx = nianbao::rules::Context {
-        today: nianbao::model::Date::new(2026, 2, 1).unwrap(),
-    };
+    let ctx = nianbao::rules::Context::new(nianbao::model::Date::new(2026, 2, 1).unwrap());
     for name in ["江岚县交通运输局.ods", "江岚县交通运输局.xls"] {
         let read = nianbao::workbook::read_file(&resaved(name));
         assert!(read.findings.is_empty(), "{name}: {:#?}", read.findings);

@@ -10,9 +10,7 @@ use nianbao::rules::{self, Context};
 use nianbao::workbook;
 
 fn ctx() -> Context {
-    Context {
-        today: Date::new(2026, 2, 1).unwrap(),
-    }
+    Context::new(Date::new(2026, 2, 1).unwrap())
 }
 
 #[test]

@@ -232,9 +232,7 @@ fn label_normalisation_is_width_and_space_blind() {
 fn corrupted_workbooks_become_findings_not_crashes() {
     let good = std::fs::read(repo().join("input/江岚县交通运输局.xlsx")).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let ctx = nianbao::rules::Context {
-        today: nianbao::model::Date::new(2026, 2, 1).unwrap(),
-    };
+    let ctx = nianbao::rules::Context::new(nianbao::model::Date::new(2026, 2, 1).unwrap());
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move || {
         seed ^= seed << 13;

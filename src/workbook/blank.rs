@@ -142,6 +142,8 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
         ws.write_string_with_format(r, 0, *name, &label)?;
         let text = match *key {
             "agency" => info.agency.clone(),
+            "year" => info.year_text.clone(),
+            "kind" => info.kind.clone(),
             "published" => info.published_text.clone(),
             "address" => info.address.clone(),
             "postcode" => info.postcode.clone(),
@@ -158,6 +160,9 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
         let hint = match (*key, *required) {
             ("year", _) => "必填：四位数字年份，例如 2025",
             ("published", _) => "可选：如 2026年1月20日；不填则报告不写日期",
+            ("kind", _) => {
+                "可选：不填则按机关名称判断（…人民政府、…镇人民政府、…局）；决定发布期限"
+            }
             (_, true) => "必填",
             _ => "可选：填写后写入报告开头的联系方式",
         };
@@ -165,6 +170,9 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
             "year" => DataValidation::new()
                 .allow_whole_number(rust_xlsxwriter::DataValidationRule::Between(2021, 2100))
                 .set_error_message("请填写四位数字年份，例如 2025。")?,
+            "kind" => DataValidation::new()
+                .allow_list_strings(&input::AGENCY_KINDS)?
+                .set_error_message("请从下拉列表中选择机关类别，或留空。")?,
             _ => DataValidation::new().allow_any_value(),
         };
         ws.add_data_validation(r, 1, r, 1, &dv.set_input_message(hint)?)?;

@@ -236,7 +236,7 @@ fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                 Some(y) => info.year = Some(y),
                 None => findings.push(
                     Finding::new(
-                        Code::V3,
+                        Code::Y2,
                         format!("报告年度「{text}」不是年份。请填写四位数字年份，例如 2025。"),
                     )
                     .at(&sheet.name, Some(cell)),
@@ -249,13 +249,13 @@ fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                 }
                 None => findings.push(
                     Finding::new(
-                        Code::V3,
+                        Code::Y6,
                         format!("发布日期「{text}」无法识别为日期。请填写如「2026年1月20日」或「2026-01-20」。"),
                     )
-                    .at(&sheet.name, Some(cell))
-                    .severity(Severity::Warning),
+                    .at(&sheet.name, Some(cell)),
                 ),
             },
+            "kind" => info.kind = text,
             "address" => info.address = text,
             "postcode" => info.postcode = text,
             "phone" => info.phone = text,

@@ -6,7 +6,7 @@ use rust_xlsxwriter::{
     Worksheet, XlsxError,
 };
 
-use crate::model::{TableData, Value, a1};
+use crate::model::{TableData, Value, a1_ranges};
 use crate::schema::{Content, Kind, RowKind, Table};
 
 use super::width::column_width;
@@ -188,36 +188,9 @@ fn sum_formula(
                 .sum()
         })
         .unwrap_or(0);
-    let formula = Formula::new(format!("=SUM({})", ranges(&cells))).set_result(result.to_string());
+    let formula =
+        Formula::new(format!("=SUM({})", a1_ranges(&cells))).set_result(result.to_string());
     (formula, result)
-}
-
-/// Cell list as A1 ranges: consecutive cells in one row or one column become `D4:I4`.
-fn ranges(cells: &[(u32, u32)]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < cells.len() {
-        let start = cells[i];
-        let mut end = start;
-        let mut j = i + 1;
-        while j < cells.len() {
-            let next = cells[j];
-            let same_row = next.0 == start.0 && next.0 == end.0 && next.1 == end.1 + 1;
-            let same_col = next.1 == start.1 && next.1 == end.1 && next.0 == end.0 + 1;
-            if !(same_row || same_col) {
-                break;
-            }
-            end = next;
-            j += 1;
-        }
-        if start == end {
-            parts.push(a1(start.0, start.1));
-        } else {
-            parts.push(format!("{}:{}", a1(start.0, start.1), a1(end.0, end.1)));
-        }
-        i = j;
-    }
-    parts.join(",")
 }
 
 fn validation(kind: Kind) -> Result<DataValidation, XlsxError> {
@@ -245,16 +218,4 @@ fn set_widths(ws: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
         ws.set_column_width(col as u16, natural.min(share.max(6.0)))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ranges_compress_runs() {
-        assert_eq!(ranges(&[(3, 3), (3, 4), (3, 5)]), "D4:F4");
-        assert_eq!(ranges(&[(4, 3), (5, 3), (9, 3)]), "D5:D6,D10");
-        assert_eq!(ranges(&[(0, 0)]), "A1");
-    }
 }

@@ -48,6 +48,7 @@ pub fn report_from_toml(path: &Path) -> Report {
                 .and_then(|v| v.as_integer())
                 .map(|y| y as i32),
             year_text: String::new(),
+            kind: s("kind"),
             published,
             published_text: published.map(|d| d.chinese()).unwrap_or_default(),
             address: s("address"),

@@ -349,9 +349,7 @@ pub fn seeds() -> Vec<Vec<u8>> {
 /// Everything the pipeline does with one workbook, in this process.
 pub fn pipeline(bytes: &[u8], fonts: &FontSet, templates: &Templates) {
     let read = workbook::read_bytes(bytes);
-    let ctx = Context {
-        today: Date::new(2026, 2, 1).expect("a date"),
-    };
+    let ctx = Context::new(Date::new(2026, 2, 1).expect("a date"));
     let _ = rules::check(&read.report, &ctx);
     let Ok(markdown) = templates.render(&read.report) else {
         return;

@@ -1,0 +1,144 @@
+//! Last year's reports, for the cross-year checks (X1–X3): the records nianbao keeps beside its
+//! outputs (`output/<year>/<机关名称>.json`) first, then any workbook it can read by label — an
+//! office's filled workbook or nianbao's output XLSX. Agencies are matched by name after
+//! normalising, through `[renamed]` in `nianbao.toml` where a reorganisation changed the name.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::limits;
+use crate::record::Record;
+use crate::rules::history::Previous;
+use crate::workbook::{self, labels::normalize};
+
+/// Folders below a `--previous` folder that are searched.
+const DEPTH: usize = 3;
+
+/// The previous reports found, by normalised agency name and year.
+#[derive(Debug, Default)]
+pub struct Library {
+    reports: HashMap<(String, Option<i32>), Previous>,
+    /// Where was looked, for the message when nothing was found.
+    pub searched: Vec<PathBuf>,
+}
+
+impl Library {
+    /// Reads every record and workbook under `paths`; unreadable files are passed over.
+    pub fn load(paths: &[PathBuf]) -> Library {
+        let mut lib = Library {
+            searched: paths.to_vec(),
+            ..Library::default()
+        };
+        let mut files = Vec::new();
+        for p in paths {
+            list(p, DEPTH, &mut files);
+        }
+        files.sort();
+        files.dedup();
+        // A record wins over a workbook of the same name in the same folder, which is then
+        // not even read.
+        let records: std::collections::HashSet<PathBuf> = files
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "json"))
+            .map(|f| f.with_extension(""))
+            .collect();
+        files.retain(|f| {
+            f.extension().is_some_and(|e| e == "json") || !records.contains(&f.with_extension(""))
+        });
+        for file in files {
+            if let Some(prev) = read(&file) {
+                let year = prev.report.info.year;
+                let key = (normalize(prev.report.info.agency.trim()), year);
+                lib.reports.entry(key).or_insert(prev);
+            }
+        }
+        lib
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reports.is_empty()
+    }
+
+    /// Last year's report of `agency` for `year - 1`, under its name or the name it had.
+    pub fn find(
+        &self,
+        agency: &str,
+        year: i32,
+        renamed: &BTreeMap<String, String>,
+    ) -> Option<&Previous> {
+        let mut names = vec![normalize(agency.trim())];
+        for (old, new) in renamed {
+            if normalize(new) == names[0] {
+                names.push(normalize(old));
+            }
+        }
+        names.iter().find_map(|n| {
+            self.reports
+                .get(&(n.clone(), Some(year - 1)))
+                .or_else(|| self.reports.get(&(n.clone(), None)))
+        })
+    }
+}
+
+fn list(path: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    if meta.is_file() {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if ["json", "xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str()) && !name.starts_with("~$")
+        {
+            out.push(path.to_path_buf());
+        }
+    } else if meta.is_dir() && depth > 0 {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return;
+        };
+        for e in entries.flatten() {
+            list(&e.path(), depth - 1, out);
+        }
+    }
+}
+
+fn read(file: &Path) -> Option<Previous> {
+    let is_record = file.extension().is_some_and(|e| e == "json");
+    let mut report = if is_record {
+        let mut bytes = Vec::new();
+        std::fs::File::open(file)
+            .ok()?
+            .take(limits::FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        if bytes.len() as u64 > limits::FILE_BYTES {
+            return None;
+        }
+        serde_json::from_slice::<Record>(&bytes).ok()?.into_report()
+    } else {
+        let read = std::panic::catch_unwind(|| workbook::read_file(file)).ok()?;
+        if read.findings.iter().any(|f| f.refuses_file()) {
+            return None;
+        }
+        read.report
+    };
+    // nianbao's output XLSX has no 基本信息: its name and folder say whose and which year.
+    if report.info.agency.trim().is_empty() {
+        report.info.agency = file.file_stem()?.to_string_lossy().to_string();
+    }
+    if report.info.year.is_none() {
+        report.info.year = file
+            .parent()
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse().ok());
+    }
+    Some(Previous {
+        report,
+        file: file.to_path_buf(),
+    })
+}

@@ -1,0 +1,272 @@
+//! Copies (内容雷同, spec §1.5 and §7): another agency of the batch named as this one (K1), two
+//! agencies' sections nearly the same (K2), a self-reference of another kind of agency (K3).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::Path;
+
+use crate::finding::{Code, Finding};
+use crate::model::Report;
+use crate::schema::{self, input};
+
+use super::agency::{self, AgencyKind};
+use super::dates::{excerpt, sentences};
+
+/// Share of a section's 5-grams found in another agency's same section that makes it a copy.
+/// On our corpus, independently written sections share under 20%; a copied section with the
+/// names and figures changed shares over 90%.
+pub const COPY_SHARE: f64 = 0.8;
+/// Sections shorter than this (in characters) are stock phrases, not copies.
+const MIN_CHARS: usize = 80;
+/// A 5-gram found in more sections than this is the county's common wording, not a copy.
+const COMMON: usize = 50;
+
+/// The self-references of one kind of agency that another kind would never use of itself.
+const SELF_NAMES: [&str; 7] = ["我局", "我镇", "我乡", "我街道", "我委", "我厅", "我中心"];
+
+/// K3: `我镇` in a 局's report, `我局` in a 镇's.
+pub fn self_reference(report: &Report, out: &mut Vec<Finding>) {
+    let own = agency::self_names(&report.info.agency);
+    if own.is_empty() {
+        return;
+    }
+    let mut seen = HashSet::new();
+    for p in report.paragraphs() {
+        for wrong in SELF_NAMES.iter().filter(|w| !own.contains(w)) {
+            if !p.text.contains(wrong) || !seen.insert(*wrong) {
+                continue;
+            }
+            let mut f = Finding::new(
+                Code::K3,
+                format!(
+                    "正文写「{wrong}」，但本机关是「{}」。可能照搬了其他单位的报告，请改为「{}」。",
+                    report.info.agency.trim(),
+                    own[0]
+                ),
+            );
+            f = match &p.source {
+                Some(s) => f.at(&s.sheet, Some(s.a1())),
+                None => f.at(input::SHEET_TEXT, None),
+            };
+            out.push(f);
+        }
+    }
+}
+
+/// One workbook of the batch as the batch checks see it.
+pub struct Entry<'a> {
+    pub report: &'a Report,
+    pub file: &'a Path,
+}
+
+/// K1 and K2 over the whole batch: findings by index of the entry they belong to.
+pub fn check_batch(entries: &[Entry]) -> Vec<(usize, Finding)> {
+    let mut out = named_elsewhere(entries);
+    out.extend(similar_sections(entries));
+    out
+}
+
+/// K1: a report that speaks of another agency of the batch as its subject. Governments' reports
+/// name their departments and towns as a matter of course and are not checked.
+fn named_elsewhere(entries: &[Entry]) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let kind = agency::kind(&e.report.info);
+        let own = e.report.info.agency.trim();
+        if kind == AgencyKind::Government || own.is_empty() {
+            continue;
+        }
+        'others: for other in entries {
+            let name = other.report.info.agency.trim();
+            if name.is_empty() || name == own || agency::kind(&other.report.info) != kind {
+                continue;
+            }
+            let short = strip_common_prefix(name, own);
+            if short.chars().count() < 4 || own.contains(short) {
+                continue;
+            }
+            for p in e.report.paragraphs() {
+                for s in sentences(&p.text) {
+                    if !as_subject(s, short) {
+                        continue;
+                    }
+                    let mut f = Finding::new(
+                        Code::K1,
+                        format!(
+                            "正文提到「{name}」（本批另一个机关）：「{}」。如果是照搬其他单位的报告，请改为本机关的情况。",
+                            excerpt(s, 30)
+                        ),
+                    )
+                    .related(Some(other.file), input::SHEET_INFO, None, format!("「{name}」的工作簿"));
+                    f = match &p.source {
+                        Some(src) => f.at(&src.sheet, Some(src.a1())),
+                        None => f.at(input::SHEET_TEXT, None),
+                    };
+                    out.push((i, f));
+                    continue 'others;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `江岚县青石镇人民政府` seen from `江岚县白沙镇人民政府` is `青石镇人民政府`: the shared
+/// county prefix is how such reports shorten it.
+fn strip_common_prefix<'a>(name: &'a str, own: &str) -> &'a str {
+    let shared: usize = name
+        .chars()
+        .zip(own.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    // Only a prefix ending in a place name (县, 市, 区) is dropped.
+    let prefix = &name[..shared];
+    match prefix.rfind(['县', '市', '区']) {
+        Some(i) => &name[i + '县'.len_utf8()..],
+        None => name,
+    }
+}
+
+/// Whether `name` is what `sentence` is about: it comes first (after a year or time phrase),
+/// not after 会同/配合/向 … as a partner.
+fn as_subject(sentence: &str, name: &str) -> bool {
+    let Some(at) = sentence.find(name) else {
+        return false;
+    };
+    let before = &sentence[..at];
+    const PARTNER: [&str; 8] = ["会同", "联合", "配合", "与", "和", "向", "协调", "指导"];
+    before.chars().count() <= 10 && !PARTNER.iter().any(|w| before.contains(w))
+}
+
+/// K2: the same prose section of two agencies nearly identical.
+fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
+    let mut out = Vec::new();
+    for key in schema::PROSE_SECTIONS {
+        let grams: Vec<HashSet<u64>> = entries
+            .iter()
+            .map(|e| section_grams(e.report, key))
+            .collect();
+        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, g) in grams.iter().enumerate() {
+            for h in g {
+                index.entry(*h).or_default().push(i);
+            }
+        }
+        let distinctive =
+            |i: usize| -> usize { grams[i].iter().filter(|h| index[h].len() <= COMMON).count() };
+        for (i, section) in grams.iter().enumerate() {
+            let own = distinctive(i);
+            if own == 0 {
+                continue;
+            }
+            let mut shared: HashMap<usize, usize> = HashMap::new();
+            for h in section {
+                let posting = &index[h];
+                if posting.len() > COMMON {
+                    continue;
+                }
+                for &j in posting.iter().filter(|j| **j < i) {
+                    *shared.entry(j).or_default() += 1;
+                }
+            }
+            let best = shared
+                .into_iter()
+                .map(|(j, n)| (j, n as f64 / own.min(distinctive(j)).max(1) as f64))
+                .filter(|(_, share)| *share >= COPY_SHARE)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            if let Some((j, share)) = best {
+                out.push((i, copied(entries, i, j, key, share)));
+            }
+        }
+    }
+    out
+}
+
+fn copied(entries: &[Entry], i: usize, j: usize, key: &str, share: f64) -> Finding {
+    let heading = schema::section_heading(key).unwrap_or_default();
+    let other = &entries[j];
+    let first = |r: &Report| {
+        r.text
+            .get(key)
+            .into_iter()
+            .flatten()
+            .flat_map(|t| &t.paragraphs)
+            .find_map(|p| p.source.clone())
+    };
+    let mut f = Finding::new(
+        Code::K2,
+        format!(
+            "「{heading}」与 {}（{}）的同一部分有 {:.0}% 相同，内容雷同是问责情形之一。请按本机关的实际情况撰写。",
+            other.file.display(),
+            other.report.info.agency.trim(),
+            share.min(1.0) * 100.0
+        ),
+    );
+    f = match first(entries[i].report) {
+        Some(s) => f.at(&s.sheet, Some(s.a1())),
+        None => f.at(input::SHEET_TEXT, None),
+    };
+    let (sheet, cell) = first(other.report).map_or((input::SHEET_TEXT.to_string(), None), |s| {
+        (s.sheet.clone(), Some(s.a1()))
+    });
+    f.related(
+        Some(other.file),
+        &sheet,
+        cell,
+        format!("{}的「{heading}」", other.report.info.agency.trim()),
+    )
+}
+
+/// Hashes of the character 5-grams of a section, punctuation and digits left out so that
+/// changed figures do not hide a copy; empty for a section too short to judge.
+fn section_grams(report: &Report, key: &str) -> HashSet<u64> {
+    let chars: Vec<char> = report
+        .text
+        .get(key)
+        .into_iter()
+        .flatten()
+        .flat_map(|t| &t.paragraphs)
+        .flat_map(|p| p.text.chars())
+        .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
+        .collect();
+    if chars.len() < MIN_CHARS {
+        return HashSet::new();
+    }
+    chars
+        .windows(5)
+        .map(|w| {
+            let mut h = DefaultHasher::new();
+            w.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_drop_the_shared_county() {
+        assert_eq!(
+            strip_common_prefix("江岚县青石镇人民政府", "江岚县白沙镇人民政府"),
+            "青石镇人民政府"
+        );
+        assert_eq!(
+            strip_common_prefix("江岚县交通运输局", "江岚县水务局"),
+            "交通运输局"
+        );
+        assert_eq!(strip_common_prefix("某局", "他局"), "某局");
+    }
+
+    #[test]
+    fn subjects_not_partners() {
+        assert!(as_subject("2025年，青石镇人民政府坚持…", "青石镇人民政府"));
+        assert!(!as_subject("我镇会同青石镇人民政府开展…", "青石镇人民政府"));
+        assert!(!as_subject(
+            "全年围绕重点工作，多次组织召开专题会议研究部署，青石镇人民政府…",
+            "青石镇人民政府"
+        ));
+    }
+}

@@ -1,0 +1,472 @@
+//! Every finding code in one list: its severity, what it looks at, one line saying what it means
+//! and a real message it gives. `Code::severity`, `nianbao rules` and `docs/rules.md` read this
+//! list; a test fails when the documentation or the fixtures drift from it.
+
+use crate::finding::{Code, Severity};
+
+/// What a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The file itself, while it is read (format, size, sheets, labels).
+    File,
+    /// One agency's report.
+    Report,
+    /// All workbooks of the batch together.
+    Batch,
+    /// This year's report against last year's.
+    History,
+    /// What building the report needs (templates, fonts).
+    Build,
+}
+
+impl Scope {
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Scope::File => "读取文件",
+            Scope::Report => "单份报告",
+            Scope::Batch => "整批工作簿",
+            Scope::History => "与上年报告对照",
+            Scope::Build => "生成报告",
+        }
+    }
+}
+
+pub struct Rule {
+    pub code: Code,
+    pub severity: Severity,
+    pub scope: Scope,
+    /// What the finding means, in one line.
+    pub doc: &'static str,
+    /// A message the rule really gives (from its fixture).
+    pub example: &'static str,
+}
+
+use Scope::*;
+use Severity::*;
+
+const fn r(
+    code: Code,
+    severity: Severity,
+    scope: Scope,
+    doc: &'static str,
+    example: &'static str,
+) -> Rule {
+    Rule {
+        code,
+        severity,
+        scope,
+        doc,
+        example,
+    }
+}
+
+pub const RULES: &[Rule] = &[
+    r(
+        Code::F1,
+        Error,
+        File,
+        "文件无法作为工作簿打开（损坏、不是表格文件）。",
+        "无法打开工作簿：不是有效的 xlsx/xls/ods 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+    ),
+    r(
+        Code::F2,
+        Error,
+        File,
+        "不支持的表格格式（.et、.xlsb、.csv、.numbers 等）。",
+        "「.et」格式无法读取。请在 WPS 中用「另存为」保存为 .xlsx 格式后再放入文件夹。",
+    ),
+    r(
+        Code::F3,
+        Error,
+        File,
+        "工作簿设置了打开密码。",
+        "工作簿设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码（文件 → 信息 → 保护工作簿）后另存。",
+    ),
+    r(
+        Code::F4,
+        Error,
+        File,
+        "工作簿超过读取上限（文件大小、部件数、单元格数），未解析。",
+        "文件大小 25.3 MB，超过上限 20 MB。年度报告工作簿通常不到 1 MB，请删除多余的工作表、图片后另存。",
+    ),
+    r(
+        Code::F5,
+        Error,
+        File,
+        "不是普通文件（管道、设备、无效或循环的链接）。",
+        "「input/a.xlsx」是一个指向不存在位置的链接。请放入工作簿文件本身。",
+    ),
+    r(
+        Code::S1,
+        Error,
+        File,
+        "缺少必需的工作表。",
+        "缺少工作表「表三」。请使用 nianbao new 生成的模板填写，不要删除或重命名工作表。",
+    ),
+    r(
+        Code::S2,
+        Error,
+        File,
+        "找不到官方标签（也没有足够接近的写法）；该表能定位的行列照常检查。",
+        "找不到标签「三、本年度办理结果」（最接近的是 A9「三、本年办理情况」）。表三必须保留官方表格的全部标签，请从 nianbao new 生成的空白工作簿复制该表，或按官方格式补回该标签。",
+    ),
+    r(
+        Code::S3,
+        Error,
+        File,
+        "同一个官方标签出现多次，无法确定数据所在的行。",
+        "标签「（一）予以公开」出现了 2 次（B10、B31），无法确定数据所在的行。请删除多余的行，每个标签只保留一处。",
+    ),
+    r(
+        Code::S4,
+        Warning,
+        File,
+        "内容在读取范围之外，已忽略（在「正文」中为错误：文字会丢失）。",
+        "表三!XFD1048576 在读取范围 A1:CV500 之外，已忽略。请删除表格之外的内容，或确认其中没有需要填报的数字。",
+    ),
+    r(
+        Code::S5,
+        Error,
+        File,
+        "工作簿是 2019 年以前的统计表（指标名称、计量单位式），不是 2021 年格式。",
+        "表三是 2019 年以前的统计表格式（有「计量单位」「同意公开答复数」等），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。请用 nianbao new 生成的新模板重新填写。",
+    ),
+    r(
+        Code::B1,
+        Error,
+        Report,
+        "机关名称未填写。",
+        "机关名称未填写。报告标题和输出文件名都需要机关名称，请在「基本信息」中填写。",
+    ),
+    r(
+        Code::B2,
+        Error,
+        Batch,
+        "同一机关同一年度有两个工作簿。",
+        "「江岚县交通运输局」2025 年度的报告已由 input/a.xlsx 提供，本工作簿重复。请核对机关名称是否复制自其他单位，或删除重复的工作簿。",
+    ),
+    r(
+        Code::N1,
+        Error,
+        Batch,
+        "两个机关名称会生成同名文件（只差大小写或文件名不能含有的字符）。",
+        "机关名称「A/B局」与 input/a.xlsx 中的「A_B局」生成的文件名相同（A_B局.pdf），两份报告会互相覆盖。请核对两个工作簿的机关名称，使用规范全称。",
+    ),
+    r(
+        Code::G1,
+        Error,
+        Build,
+        "有字符没有任何可用字体能显示。",
+        "「𠀾」（U+2003E）没有可用字体能显示，PDF 中会缺字。请安装包含该字的字体，或在 nianbao.toml 中为正文指定字体。",
+    ),
+    r(
+        Code::P1,
+        Error,
+        Build,
+        "报告模板无法生成这份报告（templates/ 中的自定义模板有误）。",
+        "无法用报告模板生成这份报告：Variable `info.agncy` not found。请检查 templates/ 中的自定义模板。",
+    ),
+    r(
+        Code::R1,
+        Error,
+        Report,
+        "表三每一行：总计 = 自然人至其他六列之和（派生勾稽关系）。",
+        "「一、本年新收政府信息公开申请数量」行：总计应为自然人至其他六列之和 27，实际填写 28。请核对各列数字和总计（派生勾稽关系）。",
+    ),
+    r(
+        Code::R2,
+        Error,
+        Report,
+        "表三每一列：（七）总计 = （一）至（六）各项办理结果之和（派生勾稽关系）。",
+        "「商业企业」列：（七）总计应为（一）至（六）各项办理结果之和 5，实际填写 6。请核对各项办理结果（派生勾稽关系）。",
+    ),
+    r(
+        Code::R3,
+        Error,
+        Report,
+        "表三每一列：第一项加第二项之和等于第三项加第四项之和（官方表头写明的勾稽关系）。",
+        "「自然人」列：第一项加第二项之和为 21 + 2 = 23，第三项（七）总计加第四项之和为 21 + 1 = 22，两者应相等。请核对新收、上年结转、办理结果和结转下年度的数字。",
+    ),
+    r(
+        Code::R4,
+        Error,
+        Report,
+        "表四每个栏目：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结。",
+        "「行政复议」的总计应为结果维持、结果纠正、其他结果、尚未审结之和 2，实际填写 0。请核对（派生勾稽关系）。",
+    ),
+    r(
+        Code::R5,
+        Error,
+        Report,
+        "数字格式不对：件数须为不小于 0 的整数，金额须为不小于 0 的数。",
+        "「行政处罚」行「本年处理决定数量」列：「无」不是数字。请填写整数，没有发生的情形填 0。",
+    ),
+    r(
+        Code::V1,
+        Warning,
+        Report,
+        "表格中有空白单元格：空白不等于 0，没有发生的情形应填 0。",
+        "表三 共 1 格空白：D21。空白不等于 0：没有发生的情形请填 0。",
+    ),
+    r(
+        Code::V2,
+        Warning,
+        File,
+        "标签、章节名称与官方写法略有不同（编号样式、增减字、错别字、2019 年旧模板），已按官方写法识别。",
+        "表二!A5 写的是「规范性文件」，官方写法是「行政规范性文件」，已按官方标签读取。请改为官方写法。",
+    ),
+    r(
+        Code::V3,
+        Warning,
+        Report,
+        "发布日期晚于条例规定的期限（部门 1 月 31 日，县级以上人民政府 3 月 31 日，乡镇街道可在 nianbao.toml 设定）。",
+        "发布日期 2026年2月6日 晚于 2026年1月31日。条例第四十九条要求县级以上人民政府部门于每年 1 月 31 日前公布上一年度报告。",
+    ),
+    r(
+        Code::V4,
+        Warning,
+        File,
+        "以文本形式存储的数字，已按数值读取。",
+        "「12」是以文本形式存储的数字，已按数值读取。建议改为数值格式。",
+    ),
+    r(
+        Code::V5,
+        Info,
+        File,
+        "总计单元格有公式但没有保存结果，已按官方口径计算。",
+        "3 个「总计」单元格（J6 等）有公式但没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过的工作簿常见），已按官方口径用各项之和计算。在 Excel 或 WPS 中打开并保存一次即可消除本提示。",
+    ),
+    r(
+        Code::Y1,
+        Error,
+        Report,
+        "报告年度未填写。",
+        "报告年度未填写。请在「基本信息」中填写四位数字年份，例如 2025。",
+    ),
+    r(
+        Code::Y2,
+        Error,
+        File,
+        "报告年度不是年份。",
+        "报告年度「去年」不是年份。请填写四位数字年份，例如 2025。",
+    ),
+    r(
+        Code::Y3,
+        Error,
+        Report,
+        "报告年度早于 2021 年（本格式从 2021 年度起适用）。",
+        "报告年度 2019 早于 2021 年。本工具按国办公开办函〔2021〕30号格式编制 2021 年度及以后的报告，请核对年度。",
+    ),
+    r(
+        Code::Y4,
+        Error,
+        Report,
+        "报告年度晚于今年，统计期尚未开始。",
+        "报告年度 2027 晚于今年（2026 年），统计期尚未开始。请核对年度。",
+    ),
+    r(
+        Code::Y5,
+        Warning,
+        Report,
+        "报告年度是今年，统计期尚未结束。",
+        "报告年度为今年（2026 年），统计期到 12 月 31 日才结束。年度报告通常在次年 1 月编制上一年度的情况，请确认年度。",
+    ),
+    r(
+        Code::Y6,
+        Warning,
+        File,
+        "发布日期无法识别为日期。",
+        "发布日期「一月下旬」无法识别为日期。请填写如「2026年1月20日」或「2026-01-20」。",
+    ),
+    r(
+        Code::Y7,
+        Warning,
+        Report,
+        "发布日期不晚于统计期结束。",
+        "发布日期 2025年12月1日 不晚于统计期结束（2025年12月31日）。年度报告应在统计期结束后发布，请核对日期或报告年度。",
+    ),
+    r(
+        Code::Y8,
+        Warning,
+        Report,
+        "正文把其他年份写成本年度（常见于照搬上年报告），或统计期写错。",
+        "「2024年，我局坚持以习近平新时代…」：本报告是 2025 年度报告，这里写的是 2024 年。如果照搬了上年报告，请改为 2025 年。",
+    ),
+    r(
+        Code::X1,
+        Warning,
+        History,
+        "表三「二、上年结转」与上年报告「四、结转下年度继续办理」不一致（可在 nianbao.toml 设为错误）。",
+        "「自然人」列：上年结转 2 件，与上年报告的结转下年度继续办理 1 件不一致。两者应相等，请核对本年或上年的数字。",
+    ),
+    r(
+        Code::X2,
+        Warning,
+        History,
+        "现行有效件数 ≠ 上年现行有效件数 + 本年制发 − 本年废止（修订、自然失效时可能合理）。",
+        "「行政规范性文件」：上年现行有效 8 件 + 本年制发 2 件 − 本年废止 1 件 = 9 件，本年填写现行有效 12 件。如有修订或自然失效，请在正文中说明；否则请核对。",
+    ),
+    r(
+        Code::X3,
+        Warning,
+        History,
+        "本年废止件数多于上年现行有效件数与本年制发件数之和。",
+        "「规章」：本年废止 5 件，多于上年现行有效 2 件与本年制发 1 件之和 3 件。废止的文件不可能比现有的多，请核对。",
+    ),
+    r(
+        Code::X4,
+        Info,
+        History,
+        "没有找到上年报告的数据，跨年度核对（X1–X3）未进行。",
+        "没有找到 2024 年度的报告数据（output/2024/ 中没有，也未用 --previous 指定），跨年度核对（X1–X3）未进行。",
+    ),
+    r(
+        Code::T1,
+        Warning,
+        Report,
+        "正文引用的数字与表格不一致。",
+        "正文写「全年新收政府信息公开申请29件」，表三「一、本年新收政府信息公开申请数量」总计为 27。请核对正文或表格。",
+    ),
+    r(
+        Code::K1,
+        Warning,
+        Batch,
+        "正文提到本批另一个机关的名称，可能照搬了其他单位的报告。",
+        "正文提到「江岚县青石镇人民政府」（本批另一个机关）：「青石镇人民政府坚持…」。如果是照搬其他单位的报告，请改为本机关的情况。",
+    ),
+    r(
+        Code::K2,
+        Warning,
+        Batch,
+        "两个机关的同一部分几乎相同（内容雷同）。",
+        "「五、存在的主要问题及改进情况」与 input/b.xlsx（江岚县水务局）的同一部分有 92% 相同，内容雷同是问责情形之一。请按本机关的实际情况撰写。",
+    ),
+    r(
+        Code::K3,
+        Warning,
+        Report,
+        "正文的自称（我局、我镇、我办…）与机关类别不符。",
+        "正文写「我镇」，但本机关是「江岚县交通运输局」。可能照搬了其他单位的报告，请改为「我局」。",
+    ),
+    r(
+        Code::C1,
+        Warning,
+        Report,
+        "条例要求的正文部分没有内容。",
+        "「六、其他需要报告的事项」没有内容。条例第五十条要求报告这一部分，请在「正文」中补写。",
+    ),
+    r(
+        Code::C2,
+        Info,
+        File,
+        "单元格中看不见的字符（零宽空格等）已删除。",
+        "单元格中有看不见的字符（零宽空格、软连字符、字节顺序标记等，多见于从网页或聊天软件复制的文字），已删除。",
+    ),
+    r(
+        Code::C3,
+        Warning,
+        File,
+        "「正文」中有文字不在报告的三列里，或写在第一个章节之前，不会进入报告。",
+        "「附件」写在「章节」「小标题」「段落内容」三列之外，不会进入报告。正文请写在「段落内容」列（每段一行），小标题写在「小标题」列。",
+    ),
+    r(
+        Code::C4,
+        Error,
+        Report,
+        "一段或整篇正文超过一份报告可能的长度（重复粘贴）。",
+        "段落「本年度，我局认真贯彻落实…」有 25000 个字，超过一段的上限 20000 字（报告一页约 600 字）。请检查是否重复粘贴，或把它分成多段、每段一行。",
+    ),
+    r(
+        Code::C5,
+        Warning,
+        Report,
+        "「六、其他需要报告的事项」没有说明是否收取信息处理费。",
+        "「六、其他需要报告的事项」没有说明信息处理费的收取情况。请写明收费金额和件数，或写明「本年度未收取信息处理费」。",
+    ),
+    r(
+        Code::C6,
+        Warning,
+        Report,
+        "「五、存在的主要问题及改进情况」只写了问题或只写了措施。",
+        "「五、存在的主要问题及改进情况」只写了改进措施，没有写存在的问题。请写明本年度存在的主要问题。",
+    ),
+    r(
+        Code::C7,
+        Info,
+        Report,
+        "「一、总体情况」没有涵盖五个方面（主动公开、依申请公开、政府信息管理、平台建设、监督保障）。",
+        "「一、总体情况」没有写到「监督保障」。按格式要求，总体情况应涵盖主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障五个方面。",
+    ),
+];
+
+/// The registry entry of `code`.
+pub fn rule(code: Code) -> &'static Rule {
+    RULES.iter().find(|r| r.code == code).unwrap_or(&FALLBACK)
+}
+
+/// Never returned while the registry test holds (every code has exactly one entry).
+const FALLBACK: Rule = r(Code::F1, Error, File, "", "");
+
+/// `docs/rules.md`, composed from the registry.
+pub fn markdown() -> String {
+    let mut s = String::from(
+        "# 校验规则\n\n\
+         <!-- 本文件由 `nianbao rules --markdown` 生成，请勿手工修改；测试会比对它与程序中的规则表。 -->\n\n\
+         每条问题都有一个代码。字母表示类别：F 文件，S 表格结构，B 基本信息，N 输出文件名，G 字体，\
+         P 报告模板，R 数字与勾稽关系，V 完整性与标签，Y 年度与日期，X 与上年报告对照，\
+         T 正文与表格对照，K 雷同与照搬，C 正文内容。\n\n\
+         级别：**错误**的机关不生成报告；**警告**和**提示**不影响生成。\
+         每个代码的级别可以在 `nianbao.toml` 的 `[severity]` 中改变，例如 `X1 = \"error\"`。\n\n\
+         | 代码 | 级别 | 范围 | 含义 |\n|---|---|---|---|\n",
+    );
+    for rule in RULES {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            rule.code,
+            rule.severity.chinese(),
+            rule.scope.chinese(),
+            rule.doc
+        ));
+    }
+    s.push_str("\n## 示例\n");
+    for rule in RULES {
+        s.push_str(&format!(
+            "\n### {} {}\n\n> {}\n",
+            rule.code,
+            rule.doc.trim_end_matches('。'),
+            rule.example
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_exactly_one_entry() {
+        let mut codes: Vec<Code> = RULES.iter().map(|r| r.code).collect();
+        let n = codes.len();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), n, "a code is listed twice");
+        for rule in RULES {
+            assert_eq!(Code::parse(&rule.code.to_string()), Some(rule.code));
+            assert!(!rule.doc.is_empty() && !rule.example.is_empty());
+        }
+    }
+
+    #[test]
+    fn docs_rules_md_is_generated_from_this_list() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
+        if std::env::var("NIANBAO_WRITE_DOCS").is_ok() {
+            std::fs::write(path, markdown()).expect("docs/rules.md written");
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == markdown(),
+            "docs/rules.md differs from the rule registry: run NIANBAO_WRITE_DOCS=1 cargo test docs_rules_md"
+        );
+    }
+}

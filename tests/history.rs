@@ -1,0 +1,220 @@
+//! Two years of one agency: last year's build in `output/2024/`, this year's workbook in input/,
+//! and the cross-year findings (X1–X4) `nianbao check` gives — with both years' cells.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use nianbao::model::{Date, Decimal, Report, Value};
+use nianbao::schema::TableId;
+use serde_json::Value as Json;
+
+const AGENCY: &str = "江岚县交通运输局";
+
+fn num(n: i64) -> Value {
+    Value::Number(Decimal::from_int(n))
+}
+
+fn this_year() -> Report {
+    report_from_toml(&repo().join(format!("tests/fixtures/samples/{AGENCY}.toml")))
+}
+
+/// Last year's report of the agency, consistent with this year's: one application carried
+/// into 2025 (自然人), nine normative documents in force after this year's 2 made and 1 repealed.
+fn last_year() -> Report {
+    let mut r = this_year();
+    r.info.year = Some(2024);
+    r.info.published = Date::new(2025, 1, 20);
+    r.info.published_text = "2025年1月20日".into();
+    for topic in r.text.values_mut().flatten() {
+        for p in &mut topic.paragraphs {
+            p.text = p.text.replace("2025年", "2024年");
+        }
+    }
+    set(&mut r.t2, TableId::T2, "normative", "in_force", num(8));
+    r
+}
+
+/// A folder with this year's workbook in input/ and last year's built into output/2024/.
+fn two_years(last: &Report, this: &Report) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    let previous = dir.path().join("previous");
+    std::fs::create_dir(&previous).unwrap();
+    std::fs::write(
+        previous.join(format!("{AGENCY}.xlsx")),
+        workbook_bytes(last),
+    )
+    .unwrap();
+    let (code, _, err) = run(dir.path(), &["build", "previous"]);
+    assert_eq!(code, 0, "last year's build: {err}");
+    assert!(
+        dir.path()
+            .join(format!("output/2024/{AGENCY}.json"))
+            .is_file()
+    );
+    std::fs::write(input.join(format!("{AGENCY}.xlsx")), workbook_bytes(this)).unwrap();
+    dir
+}
+
+fn check(dir: &Path, args: &[&str]) -> Vec<Json> {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (_, out, err) = run(dir, &all);
+    let parsed: Json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    parsed.as_array().unwrap().clone()
+}
+
+fn codes(findings: &[Json], prefix: &str) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .filter(|c| c.starts_with(prefix))
+        .collect()
+}
+
+#[test]
+fn a_matching_carry_over_says_nothing() {
+    let ws = two_years(&last_year(), &this_year());
+    let findings = check(ws.path(), &[]);
+    assert!(codes(&findings, "X").is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn a_broken_carry_over_is_x1_with_both_cells() {
+    // Last year carried nothing over for 自然人 (it was answered in time instead).
+    let mut last = last_year();
+    set(&mut last.t3, TableId::T3, "carried_out", "natural", num(0));
+    set(&mut last.t3, TableId::T3, "open", "natural", num(10));
+    compute_totals(&mut last.t3, TableId::T3);
+    let ws = two_years(&last, &this_year());
+    let findings = check(ws.path(), &[]);
+    assert_eq!(codes(&findings, "X"), ["X1"], "{findings:#?}");
+    let x1 = &findings.iter().find(|f| f["code"] == "X1").unwrap();
+    assert_eq!(x1["severity"], "warning");
+    assert_eq!(
+        (x1["sheet"].as_str(), x1["cell"].as_str()),
+        (Some("表三"), Some("D7"))
+    );
+    let message = x1["message"].as_str().unwrap();
+    assert!(
+        message.contains("上年结转 1 件")
+            && message.contains("2024 年度报告的结转下年度继续办理 0 件"),
+        "{message}"
+    );
+    let related = &x1["related"][0];
+    assert!(
+        related["file"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("output/2024/{AGENCY}.json")),
+        "{related}"
+    );
+    assert_eq!(
+        (related["sheet"].as_str(), related["cell"].as_str()),
+        (Some("表三"), Some("D30"))
+    );
+
+    // The office can make X1 an error; then check fails.
+    std::fs::write(
+        ws.path().join("nianbao.toml"),
+        "[severity]\nX1 = \"error\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(ws.path(), &["check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("错误[X1] input/江岚县交通运输局.xlsx [表三]!D7"),
+        "{out}"
+    );
+    assert!(
+        out.contains("参见 output/2024/江岚县交通运输局.json [表三]!D30"),
+        "{out}"
+    );
+}
+
+#[test]
+fn documents_in_force_continue_from_last_year() {
+    let mut last = last_year();
+    set(&mut last.t2, TableId::T2, "normative", "in_force", num(5));
+    let mut this = this_year();
+    set(&mut this.t2, TableId::T2, "rules", "repealed", num(3));
+    let ws = two_years(&last, &this);
+    let findings = check(ws.path(), &[]);
+    let mut got: Vec<(String, String)> = findings
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with('X'))
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().into(),
+                f["cell"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    got.sort();
+    // 5 + 2 − 1 ≠ 9 (X2, a warning only); 3 规章 repealed of 0 + 0 (X3).
+    assert_eq!(
+        got,
+        [("X2".into(), "D6".into()), ("X3".into(), "C5".into())],
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn renamed_agencies_and_workbooks_given_as_previous() {
+    let mut last = last_year();
+    last.info.agency = "江岚县交通局".into();
+    set(&mut last.t3, TableId::T3, "carried_out", "natural", num(0));
+    set(&mut last.t3, TableId::T3, "open", "natural", num(10));
+    compute_totals(&mut last.t3, TableId::T3);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("input")).unwrap();
+    std::fs::create_dir(dir.path().join("2024")).unwrap();
+    std::fs::write(dir.path().join("2024/交通局.xlsx"), workbook_bytes(&last)).unwrap();
+    std::fs::write(
+        dir.path().join(format!("input/{AGENCY}.xlsx")),
+        workbook_bytes(&this_year()),
+    )
+    .unwrap();
+    // Under another name, last year's report is not this agency's: X4 for the batch.
+    let findings = check(dir.path(), &["--previous", "2024"]);
+    assert_eq!(codes(&findings, "X"), ["X4"], "{findings:#?}");
+    std::fs::write(
+        dir.path().join("nianbao.toml"),
+        "[renamed]\n\"江岚县交通局\" = \"江岚县交通运输局\"\n",
+    )
+    .unwrap();
+    let findings = check(dir.path(), &["--previous", "2024"]);
+    assert_eq!(codes(&findings, "X"), ["X1"], "{findings:#?}");
+    let related = &findings.iter().find(|f| f["code"] == "X1").unwrap()["related"][0];
+    assert!(
+        related["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("2024/交通局.xlsx"),
+        "{related}"
+    );
+}
+
+#[test]
+fn no_history_is_said_once_per_batch() {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::create_dir(ws.path().join("input")).unwrap();
+    for source in sample_sources() {
+        let r = report_from_toml(&source);
+        std::fs::write(
+            ws.path().join(format!("input/{}.xlsx", r.info.agency)),
+            workbook_bytes(&r),
+        )
+        .unwrap();
+    }
+    let findings = check(ws.path(), &[]);
+    assert_eq!(codes(&findings, "X"), ["X4"], "{findings:#?}");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["severity"], "info");
+    let (code, _, err) = run(ws.path(), &["check", "--previous", "nowhere"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("找不到上年报告 nowhere"), "{err}");
+}
