@@ -276,6 +276,17 @@ impl Table {
         out
     }
 
+    /// Every label printed in the table's grid (headers, captions, row labels).
+    pub fn labels(&self) -> Vec<&'static str> {
+        self.grid
+            .iter()
+            .filter_map(|c| match c.content {
+                Content::Label(text) => Some(text),
+                Content::Field(_) => None,
+            })
+            .collect()
+    }
+
     pub fn heading(&self) -> &'static str {
         section_heading(self.section).unwrap_or("")
     }
@@ -504,6 +515,35 @@ const T3_OUTCOMES: [T3Group; 7] = [
     ),
     (None, &[("total", "（七）总计")]),
 ];
+
+/// 表三's （六）其他处理 group: the 2019 format had it as one row without these items.
+pub fn t3_other_group() -> (&'static str, &'static [(&'static str, &'static str)]) {
+    let (group, rows) = T3_OUTCOMES[5];
+    (group.unwrap_or_default(), rows)
+}
+
+/// The labels of older formats (spec §6), to name an outdated template instead of reporting
+/// every official label it lacks.
+pub mod old {
+    /// Table 二 of the 2019 trial format (国办公开办函〔2019〕60号).
+    pub const T2_2019: [&str; 7] = [
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "本年增/减",
+        "其他对外管理服务事项",
+        "政府集中采购",
+    ];
+    /// The indicator tables of reports before 2019 (2008 条例).
+    pub const PRE_2019: [&str; 5] = [
+        "计量单位",
+        "指标名称",
+        "同意公开答复数",
+        "否决公开答复总数",
+        "否决公开答复数",
+    ];
+}
 
 pub const T3_NEW: (&str, &str) = ("new", "一、本年新收政府信息公开申请数量");
 pub const T3_CARRIED_IN: (&str, &str) = ("carried_in", "二、上年结转政府信息公开申请数量");

@@ -411,3 +411,23 @@ fn pdf_has_outline_metadata_language_and_passes_qpdf() {
     let headings: Vec<&str> = schema::SECTIONS.iter().map(|(_, h)| *h).collect();
     assert_eq!(titles, headings);
 }
+
+/// A custom template that cannot render a report is P1 in `check` for every agency, and
+/// `build` writes nothing for them.
+#[test]
+fn a_broken_custom_template_is_p1_for_every_agency() {
+    let ws = sample_workspace();
+    std::fs::create_dir(ws.path().join("templates")).unwrap();
+    std::fs::write(
+        ws.path().join("templates/preamble.md.tera"),
+        "{{ info.agncy }}\n",
+    )
+    .unwrap();
+    let (code, out, err) = run(ws.path(), &["check"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(out.matches("错误[P1]").count(), 3, "{out}{err}");
+    assert!(out.contains("请检查 templates/ 中的自定义模板"), "{out}");
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!ws.path().join("output/2025").exists(), "{err}");
+}

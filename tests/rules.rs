@@ -203,6 +203,16 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "y5-this-year",
+        // The binary runs as of 1 February 2026: a 2026 report's period has not ended.
+        break_it: |r| r.info.year = Some(2026),
+        expected: &[
+            ("Y5", "基本信息", None),
+            ("Y7", "基本信息", None),
+            ("Y8", "正文", Some("C2")),
+        ],
+    },
+    Case {
         name: "y6-date-unreadable",
         break_it: |r| {
             r.info.published = None;
@@ -464,4 +474,176 @@ fn unreadable_missing_sheets_and_duplicates() {
     let b2: Vec<_> = findings.iter().filter(|f| f["code"] == "B2").collect();
     assert_eq!(b2.len(), 1, "{findings:#?}");
     assert!(b2[0]["file"].as_str().unwrap().ends_with("b.xlsx"));
+}
+
+/// The paragraphs of a corpus file (one per line, `#` comments).
+fn corpus(name: &str) -> Vec<String> {
+    std::fs::read_to_string(repo().join("tests/fixtures/corpus").join(name))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
+fn t1_of(paragraph: &str) -> Vec<nianbao::finding::Finding> {
+    let mut report = base();
+    report.text.get_mut("overview").unwrap()[0].paragraphs = vec![nianbao::model::Paragraph {
+        text: paragraph.to_string(),
+        source: None,
+    }];
+    let ctx = nianbao::rules::Context::new(nianbao::model::Date::new(2026, 2, 1).unwrap());
+    nianbao::rules::check(&report, &ctx)
+        .into_iter()
+        .filter(|f| f.code == nianbao::finding::Code::T1)
+        .collect()
+}
+
+/// Precision first: no T1 on realistic prose full of other numbers, one on every planted
+/// contradiction.
+#[test]
+fn text_corpus_no_false_t1_and_every_contradiction_found() {
+    let clean = corpus("prose.txt");
+    assert!(clean.len() >= 40);
+    let false_alarms: Vec<String> = clean
+        .iter()
+        .flat_map(|p| {
+            t1_of(p)
+                .into_iter()
+                .map(move |f| format!("{p}\n  → {}", f.message))
+        })
+        .collect();
+    assert!(false_alarms.is_empty(), "{}", false_alarms.join("\n"));
+    for p in corpus("contradictions.txt") {
+        let found = t1_of(&p);
+        assert_eq!(found.len(), 1, "{p}: {found:#?}");
+    }
+}
+
+/// Codes whose fixture is in another test file: (code, file, test).
+const ELSEWHERE: &[(&str, &str, &str)] = &[
+    ("F1", "rules.rs", "unreadable_missing_sheets_and_duplicates"),
+    (
+        "F2",
+        "hostile.rs",
+        "passwords_and_foreign_formats_get_messages_that_say_what_to_do",
+    ),
+    (
+        "F3",
+        "hostile.rs",
+        "passwords_and_foreign_formats_get_messages_that_say_what_to_do",
+    ),
+    (
+        "F4",
+        "hostile.rs",
+        "a_far_cell_in_an_ods_is_refused_before_it_is_expanded",
+    ),
+    (
+        "F5",
+        "hostile.rs",
+        "pipes_devices_and_link_loops_neither_hang_nor_eat_memory",
+    ),
+    ("S1", "rules.rs", "unreadable_missing_sheets_and_duplicates"),
+    (
+        "S2",
+        "labels.rs",
+        "a_label_not_found_names_the_nearest_and_the_rest_is_checked",
+    ),
+    (
+        "S3",
+        "workbook.rs",
+        "a_missing_or_repeated_label_is_a_finding_that_names_it",
+    ),
+    ("S4", "hostile.rs", "a_far_cell_is_ignored_with_a_finding"),
+    ("S5", "labels.rs", "older_templates_are_named_once"),
+    ("B2", "rules.rs", "unreadable_missing_sheets_and_duplicates"),
+    (
+        "N1",
+        "hostile.rs",
+        "agencies_that_would_share_a_file_are_refused_not_overwritten",
+    ),
+    (
+        "G1",
+        "build.rs",
+        "a_character_no_font_has_is_a_finding_not_a_blank_box",
+    ),
+    (
+        "P1",
+        "build.rs",
+        "a_broken_custom_template_is_p1_for_every_agency",
+    ),
+    (
+        "V2",
+        "labels.rs",
+        "near_misses_are_read_with_v2_and_the_arithmetic_goes_on",
+    ),
+    (
+        "V5",
+        "hostile.rs",
+        "totals_without_cached_results_are_computed_not_reported",
+    ),
+    (
+        "X1",
+        "history.rs",
+        "a_broken_carry_over_is_x1_with_both_cells",
+    ),
+    (
+        "X2",
+        "history.rs",
+        "documents_in_force_continue_from_last_year",
+    ),
+    (
+        "X3",
+        "history.rs",
+        "documents_in_force_continue_from_last_year",
+    ),
+    ("X4", "history.rs", "no_history_is_said_once_per_batch"),
+    ("K1", "copies.rs", "a_copied_town_report_is_found"),
+    ("K2", "copies.rs", "a_copied_town_report_is_found"),
+    (
+        "C2",
+        "hostile.rs",
+        "invisible_characters_are_removed_with_a_note",
+    ),
+    (
+        "C3",
+        "hostile.rs",
+        "prose_that_would_be_dropped_is_reported",
+    ),
+    ("C4", "hostile.rs", "check_reports_everything_build_refuses"),
+];
+
+/// Every code of the registry has a fixture that makes it fire: a case above, or a test
+/// elsewhere that names the code.
+#[test]
+fn every_code_in_the_registry_has_a_fixture() {
+    let mut missing = Vec::new();
+    for rule in nianbao::rules::registry::RULES {
+        let code = rule.code.to_string();
+        if CASES.iter().any(|c| c.expected.iter().any(|e| e.0 == code)) {
+            continue;
+        }
+        let Some((_, file, test)) = ELSEWHERE.iter().find(|(c, ..)| *c == code) else {
+            missing.push(format!("{code}: no fixture"));
+            continue;
+        };
+        let source = std::fs::read_to_string(repo().join("tests").join(file)).unwrap();
+        let Some(start) = source.find(&format!("fn {test}()")) else {
+            missing.push(format!("{code}: tests/{file} has no test {test}"));
+            continue;
+        };
+        let body = &source[start..];
+        let body = &body[..body[1..].find("\nfn ").map_or(body.len(), |i| i + 1)];
+        let named = [
+            format!("\"{code}\""),
+            format!("[{code}]"),
+            format!("Code::{code}"),
+        ]
+        .iter()
+        .any(|n| body.contains(n.as_str()));
+        if !named {
+            missing.push(format!("{code}: {test} in tests/{file} does not name it"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }

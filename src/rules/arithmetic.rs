@@ -9,11 +9,15 @@ pub fn check(report: &Report, out: &mut Vec<Finding>) {
     for table in schema::tables() {
         let data = report.table(table.id);
         types(table, data, out);
-        if !data.complete {
-            continue;
-        }
+        // Where labels are missing (S2), every sum whose cells were all located is still checked.
+        let read = |i: &usize| {
+            let f = &table.fields[*i];
+            data.values.contains_key(&(f.row, f.col))
+        };
         for identity in table.identities() {
-            sum(table, data, &identity, out);
+            if read(&identity.total) && identity.addends.iter().all(read) {
+                sum(table, data, &identity, out);
+            }
         }
         if table.id == TableId::T3 {
             balance(table, data, out);
@@ -92,6 +96,12 @@ fn balance(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
         schema::T3_CARRIED_OUT.0,
     );
     for (col, label) in schema::T3_COLS {
+        let read = [new, carried_in, "total", carried_out]
+            .iter()
+            .all(|row| data.values.contains_key(&(*row, col)));
+        if !read {
+            continue;
+        }
         let left = data.int(new, col) + data.int(carried_in, col);
         let done = data.int("total", col);
         let next = data.int(carried_out, col);

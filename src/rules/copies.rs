@@ -82,12 +82,17 @@ fn named_elsewhere(entries: &[Entry]) -> Vec<(usize, Finding)> {
                 continue;
             }
             let short = strip_common_prefix(name, own);
-            if short.chars().count() < 4 || own.contains(short) {
+            let names: Vec<&str> = [Some(short), place(short)]
+                .into_iter()
+                .flatten()
+                .filter(|n| n.chars().count() >= 3 && !own.contains(n))
+                .collect();
+            if names.is_empty() {
                 continue;
             }
             for p in e.report.paragraphs() {
                 for s in sentences(&p.text) {
-                    if !as_subject(s, short) {
+                    if !names.iter().any(|n| as_subject(s, n)) {
                         continue;
                     }
                     let mut f = Finding::new(
@@ -126,6 +131,14 @@ fn strip_common_prefix<'a>(name: &'a str, own: &str) -> &'a str {
         Some(i) => &name[i + '县'.len_utf8()..],
         None => name,
     }
+}
+
+/// `青石镇` of `青石镇人民政府`: how a town's prose names itself.
+fn place(name: &str) -> Option<&str> {
+    let bare = name
+        .strip_suffix("人民政府")
+        .or_else(|| name.strip_suffix("办事处"))?;
+    bare.ends_with(['镇', '乡', '道']).then_some(bare)
 }
 
 /// Whether `name` is what `sentence` is about: it comes first (after a year or time phrase),

@@ -112,7 +112,9 @@ enum Target {
 }
 
 /// Words that make a clause a part, a comparison or an estimate, never a table figure.
-const PARTIAL: [&str; 27] = [
+const PARTIAL: [&str; 29] = [
+    "转办",
+    "转来",
     "其中",
     "同比",
     "较上年",
@@ -153,7 +155,7 @@ fn claim(sentence: &str, clause: &str) -> Option<Claim> {
         Target::Fees
     } else if about_requests && (has("上年结转") || has("上年度结转")) {
         Target::T3(schema::T3_CARRIED_IN.0)
-    } else if about_requests
+    } else if (about_requests || has("继续办理"))
         && (has("结转下年") || has("结转至下年") || has("转入下年") || has("结转到下年"))
     {
         Target::T3(schema::T3_CARRIED_OUT.0)

@@ -3,38 +3,76 @@
 //! A field's row is the row of its row label; its column is found by walking its header path
 //! (`申请人情况` → `法人或其他组织` → `商业企业`): each label is searched below its parent and
 //! inside the parent's span, which ends at the next filled cell to the right of the parent.
+//! A label not found as written is looked for as a near miss (`near`), which is a V2 warning;
+//! what is still missing is an S2 error that names the nearest text, and only the fields that
+//! depend on it go unlocated.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Code, Finding};
-use crate::schema::Table;
+use crate::model::a1;
+use crate::schema::{self, Table, TableId};
 
+use super::labels::normalize;
+use super::near;
 use super::sheet::Sheet;
 
-/// Where each field of `table` sits in `sheet` (`None` where it could not be found), and the
-/// structural findings that explain every `None`.
-pub fn locate(sheet: &Sheet, table: &Table) -> (Vec<Option<(u32, u32)>>, Vec<Finding>) {
-    let mut problems = Problems::default();
+/// Where the fields of a table are.
+pub struct Located {
+    /// The cell of each field (`None` where it could not be found).
+    pub cells: Vec<Option<(u32, u32)>>,
+    /// Fields the sheet's older format does not have, which count as 0 (2019's （六）).
+    pub zeros: Vec<usize>,
+    /// V2 warnings and S2/S3 errors.
+    pub findings: Vec<Finding>,
+}
+
+impl Located {
+    /// Whether every field was found as the official format has it.
+    pub fn complete(&self) -> bool {
+        self.cells
+            .iter()
+            .enumerate()
+            .all(|(i, c)| c.is_some() || self.zeros.contains(&i))
+            && !self.findings.iter().any(|f| f.is_error())
+    }
+}
+
+pub fn locate(sheet: &Sheet, table: &Table) -> Located {
+    let mut p = Problems::new(table);
     let sheet_end = sheet.end().0;
+    let old = p.layout_2019(sheet, table);
     let rows: Vec<Option<u32>> = table
         .fields
         .iter()
-        .map(|f| f.row_label.and_then(|l| problems.unique(sheet, l)))
+        .map(|f| match (&old, f.row_label) {
+            (Some(o), _) if o.zeros.contains(&f.row) => None,
+            (Some(o), _) if f.row == o.misc => Some(o.row),
+            (_, Some(l)) => p.unique(sheet, l),
+            (_, None) => None,
+        })
         .collect();
+    let zeros: Vec<usize> = match &old {
+        Some(o) => (0..table.fields.len())
+            .filter(|i| o.zeros.contains(&table.fields[*i].row))
+            .collect(),
+        None => Vec::new(),
+    };
     let cols: Vec<Option<(u32, u32)>> = table
         .fields
         .iter()
         .zip(&rows)
-        .map(|(f, row)| {
-            if f.row_label.is_some() && row.is_none() {
+        .enumerate()
+        .map(|(i, (f, row))| {
+            if zeros.contains(&i) || (f.row_label.is_some() && row.is_none()) {
                 return None;
             }
             let limit = row.unwrap_or(sheet_end);
             let top = match f.block {
-                Some(caption) => problems.last_above(sheet, caption, limit)?,
+                Some(caption) => p.last_above(sheet, caption, limit)?,
                 None => 0,
             };
-            problems.column(sheet, &f.col_path, top, limit)
+            p.column(sheet, &f.col_path, top, limit)
         })
         .collect();
     // A table without row labels (四) has its data row right below its deepest header.
@@ -51,20 +89,92 @@ pub fn locate(sheet: &Sheet, table: &Table) -> (Vec<Option<(u32, u32)>>, Vec<Fin
             }
         })
         .collect();
-    let findings = problems.into_findings(sheet, table);
-    (cells, findings)
+    let mut findings = old.map(|o| o.finding).into_iter().collect::<Vec<_>>();
+    findings.extend(p.into_findings(sheet, table));
+    Located {
+        cells,
+        zeros,
+        findings,
+    }
 }
 
-#[derive(Default)]
+/// 表三 in the 2019 format: （六）其他处理 one row, its value 3.其他, the other two items 0.
+struct Layout2019 {
+    row: u32,
+    misc: &'static str,
+    zeros: Vec<&'static str>,
+    finding: Finding,
+}
+
 struct Problems {
+    /// The table's own labels, normalised: never taken for a near miss of another.
+    labels: Vec<String>,
     missing: BTreeSet<String>,
     duplicated: BTreeSet<(String, Vec<(u32, u32)>)>,
+    /// Official label → the cell that stands for it.
+    near: BTreeMap<&'static str, (u32, u32)>,
 }
 
 impl Problems {
+    fn new(table: &Table) -> Self {
+        Problems {
+            labels: table.labels().iter().map(|l| normalize(l)).collect(),
+            missing: BTreeSet::new(),
+            duplicated: BTreeSet::new(),
+            near: BTreeMap::new(),
+        }
+    }
+
+    /// The cells of `label`: as written, else its one near miss (noted for V2).
+    fn find(&mut self, sheet: &Sheet, label: &'static str) -> Vec<(u32, u32)> {
+        let exact = sheet.find(label);
+        if !exact.is_empty() {
+            return exact.to_vec();
+        }
+        match near::best(sheet, label, &self.labels) {
+            Some(cells) => {
+                if let Some(first) = cells.first() {
+                    self.near.insert(label, *first);
+                }
+                cells.to_vec()
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn layout_2019(&mut self, sheet: &Sheet, table: &Table) -> Option<Layout2019> {
+        if table.id != TableId::T3 {
+            return None;
+        }
+        let (group, items) = schema::t3_other_group();
+        let absent = items.iter().all(|(_, label)| {
+            sheet.find(label).is_empty() && near::best(sheet, label, &self.labels).is_none()
+        });
+        let [(r, c)] = sheet.find(group) else {
+            return None;
+        };
+        if !absent {
+            return None;
+        }
+        let (misc, misc_label) = items[items.len() - 1];
+        let finding = Finding::new(
+            Code::V2,
+            format!(
+                "表三使用的是 2019 年试行格式：「{group}」只有一行，没有 2021 年格式的三个细项。已把这一行的数字计入「{misc_label}」，前两项按 0 计，报告按 2021 年格式生成。请改用 nianbao new 生成的新模板。"
+            ),
+        )
+        .at(&sheet.name, Some(a1(*r, *c)));
+        Some(Layout2019 {
+            row: *r,
+            misc,
+            zeros: items[..items.len() - 1].iter().map(|(k, _)| *k).collect(),
+            finding,
+        })
+    }
+
     /// The row of a label that must occur exactly once.
-    fn unique(&mut self, sheet: &Sheet, label: &str) -> Option<u32> {
-        match sheet.find(label) {
+    fn unique(&mut self, sheet: &Sheet, label: &'static str) -> Option<u32> {
+        match self.find(sheet, label).as_slice() {
             [] => {
                 self.missing.insert(label.to_string());
                 None
@@ -78,24 +188,34 @@ impl Problems {
     }
 
     /// The row of the last occurrence of `label` above `limit`.
-    fn last_above(&mut self, sheet: &Sheet, label: &str, limit: u32) -> Option<u32> {
-        let found = sheet.find(label).iter().rev().find(|(r, _)| *r < limit);
+    fn last_above(&mut self, sheet: &Sheet, label: &'static str, limit: u32) -> Option<u32> {
+        let found = self
+            .find(sheet, label)
+            .into_iter()
+            .rev()
+            .find(|(r, _)| *r < limit);
         if found.is_none() {
             self.missing.insert(label.to_string());
         }
-        found.map(|(r, _)| *r)
+        found.map(|(r, _)| r)
     }
 
     /// The cell of the last label of `path`, each label searched inside its parent.
-    fn column(&mut self, sheet: &Sheet, path: &[&str], top: u32, limit: u32) -> Option<(u32, u32)> {
+    fn column(
+        &mut self,
+        sheet: &Sheet,
+        path: &[&'static str],
+        top: u32,
+        limit: u32,
+    ) -> Option<(u32, u32)> {
         let (mut row_from, mut col_from, mut col_to) = (top, 0, u32::MAX);
         let mut at = None;
         for label in path {
-            let hit = sheet
-                .find(label)
-                .iter()
+            let hit = self
+                .find(sheet, label)
+                .into_iter()
                 .find(|(r, c)| *r >= row_from && *r < limit && *c >= col_from && *c < col_to);
-            let Some(&(r, c)) = hit else {
+            let Some((r, c)) = hit else {
                 self.missing.insert(label.to_string());
                 return None;
             };
@@ -109,23 +229,43 @@ impl Problems {
 
     fn into_findings(self, sheet: &Sheet, table: &Table) -> Vec<Finding> {
         let mut out = Vec::new();
+        for (label, (r, c)) in &self.near {
+            out.push(
+                Finding::new(
+                    Code::V2,
+                    format!(
+                        "{}!{} 写的是「{}」，官方写法是「{label}」，已按官方标签读取。请改为官方写法。",
+                        sheet.name,
+                        a1(*r, *c),
+                        sheet.text(*r, *c)
+                    ),
+                )
+                .at(&sheet.name, Some(a1(*r, *c))),
+            );
+        }
         for label in self.missing {
+            let hint = match near::nearest(sheet, &label, &self.labels) {
+                Some((r, c)) => format!(
+                    "（最接近的是 {}「{}」，但差别太大，无法确定）",
+                    a1(r, c),
+                    sheet.text(r, c)
+                ),
+                None => String::new(),
+            };
+            let cell = near::nearest(sheet, &label, &self.labels).map(|(r, c)| a1(r, c));
             out.push(
                 Finding::new(
                     Code::S2,
                     format!(
-                        "找不到标签「{label}」。{}必须保留官方表格的全部标签，请从 nianbao new 生成的空白工作簿复制该表，或按官方格式补回该标签。",
+                        "找不到标签「{label}」{hint}。{}必须保留官方表格的全部标签，请从 nianbao new 生成的空白工作簿复制该表，或按官方格式补回该标签。能找到的行和列仍已校验。",
                         table.sheet
                     ),
                 )
-                .at(&sheet.name, None),
+                .at(&sheet.name, cell),
             );
         }
         for (label, positions) in self.duplicated {
-            let cells: Vec<String> = positions
-                .iter()
-                .map(|(r, c)| crate::model::a1(*r, *c))
-                .collect();
+            let cells: Vec<String> = positions.iter().map(|(r, c)| a1(*r, *c)).collect();
             out.push(
                 Finding::new(
                     Code::S3,

@@ -296,7 +296,7 @@ fn parse_date(value: &Data) -> Option<Date> {
 }
 
 /// `2026年1月20日`, `2026-01-20`, `2026/1/20`, `2026.1.20`.
-fn parse_date_text(text: &str) -> Option<Date> {
+pub fn parse_date_text(text: &str) -> Option<Date> {
     let t = normalize(text);
     let parts: Vec<&str> = t
         .split(|c: char| !c.is_ascii_digit())
@@ -342,7 +342,22 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
         let section_text = sheet.text(r, sc);
         if !section_text.is_empty() {
             seen_section = true;
-            section = match_section(&section_text);
+            let matched = match_section(&section_text);
+            section = matched.map(|(key, _)| key);
+            if let Some((key, false)) = matched
+                && unknown.insert(section_text.clone())
+            {
+                let official = schema::section_heading(key).unwrap_or_default();
+                findings.push(
+                    Finding::new(
+                        Code::V2,
+                        format!(
+                            "章节写的是「{section_text}」，官方标题是「{official}」，已按编号归入该部分，报告中使用官方标题。请从下拉列表中选择官方标题。"
+                        ),
+                    )
+                    .at(&sheet.name, Some(a1(r, sc))),
+                );
+            }
             // One finding per unrecognised heading, at its first cell, not one per row.
             if section.is_none() && unknown.insert(section_text.clone()) {
                 findings.push(
@@ -427,23 +442,55 @@ fn stray_text(sheet: &Sheet, header_row: u32, columns: [Option<u32>; 3], out: &m
     }
 }
 
-/// The section key of a 章节 cell: the full heading, or its numeral (`五`, `五、`).
-fn match_section(text: &str) -> Option<&'static str> {
+/// The section key of a 章节 cell, and whether it is written as the format has it: the full
+/// heading, its numeral (`五`, `五、`, `（五）`), or its words without the numeral are exact; a
+/// known numeral with other words (`五、存在的主要问题及整改措施`) maps by the numeral, inexact.
+fn match_section(text: &str) -> Option<(&'static str, bool)> {
     let t = normalize(text);
+    let rest = strip_outline_number(&t);
+    let numeral: String = t
+        .chars()
+        .take_while(|c| "一二三四五六".contains(*c))
+        .collect();
+    let numeral = if numeral.is_empty() {
+        // `(五)…`: the numeral inside the brackets.
+        t.trim_start_matches(['(', '（'])
+            .chars()
+            .take_while(|c| "一二三四五六".contains(*c))
+            .collect()
+    } else {
+        numeral
+    };
     schema::SECTIONS.iter().find_map(|(key, heading)| {
         let h = normalize(heading);
-        let numeral = h.split('、').next().unwrap_or_default();
-        (t == h || t == numeral || t == format!("{numeral}、")).then_some(*key)
+        let (n, words) = h.split_once('、').unwrap_or((&h, ""));
+        let exact = t == h
+            || t == n
+            || t == format!("{n}、")
+            || rest == words
+            || (rest.is_empty() && numeral == n);
+        let by_numeral = numeral == n && rest != t;
+        (exact || by_numeral).then_some((*key, exact))
     })
 }
 
 fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>) -> TableData {
-    let (cells, mut problems) = locate(sheet, table);
+    if let Some(f) = outdated(sheet, table) {
+        findings.push(f);
+        return TableData::default();
+    }
+    let located = locate(sheet, table);
     let mut data = TableData {
-        complete: problems.is_empty() && cells.iter().all(Option::is_some),
+        complete: located.complete(),
         ..TableData::default()
     };
-    findings.append(&mut problems);
+    let cells = located.cells;
+    findings.extend(located.findings);
+    for i in located.zeros {
+        let f = &table.fields[i];
+        data.values
+            .insert((f.row, f.col), Value::Number(Decimal::from_int(0)));
+    }
     for (field, cell) in table.fields.iter().zip(&cells) {
         let Some((r, c)) = *cell else { continue };
         let value = read_value(sheet.get(r, c));
@@ -467,6 +514,43 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
     }
     findings.extend(compute_unvalued_totals(sheet, table, &cells, &mut data));
     data
+}
+
+/// A table in a format older than 2021 that cannot be read as it: the pre-2019 indicator
+/// tables (S5), or 表二 of 2019 with its other columns (S2). One finding, not one per label.
+fn outdated(sheet: &Sheet, table: &schema::Table) -> Option<Finding> {
+    let first = |labels: &[&'static str]| {
+        labels
+            .iter()
+            .find_map(|l| sheet.find(l).first().map(|p| (*l, *p)))
+    };
+    if let Some((label, (r, c))) = first(&schema::old::PRE_2019) {
+        return Some(
+            Finding::new(
+                Code::S5,
+                format!(
+                    "{}是 2019 年以前的统计表格式（{} 有「{label}」），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。请用 nianbao new 生成的新模板重新填写。",
+                    table.sheet,
+                    a1(r, c)
+                ),
+            )
+            .at(&sheet.name, Some(a1(r, c))),
+        );
+    }
+    if table.id != schema::TableId::T2 {
+        return None;
+    }
+    let (label, (r, c)) = first(&schema::old::T2_2019)?;
+    Some(
+        Finding::new(
+            Code::S2,
+            format!(
+                "表二是 2019 年试行格式（{} 有「{label}」），各栏含义与 2021 年格式不同，不能换算。请用 nianbao new 生成的新模板按 2021 年格式重新填写表二（本年制发件数、本年废止件数、现行有效件数、本年处理决定数量、本年收费金额）。",
+                a1(r, c)
+            ),
+        )
+        .at(&sheet.name, Some(a1(r, c))),
+    )
 }
 
 /// V5: a workbook written by a script (openpyxl and the like) keeps its 总计 formulas but no
@@ -566,10 +650,21 @@ mod tests {
 
     #[test]
     fn sections_by_heading_or_numeral() {
-        assert_eq!(match_section("一、总体情况"), Some("overview"));
-        assert_eq!(match_section("五"), Some("problems"));
-        assert_eq!(match_section("六、"), Some("other"));
+        assert_eq!(match_section("一、总体情况"), Some(("overview", true)));
+        assert_eq!(match_section("五"), Some(("problems", true)));
+        assert_eq!(match_section("六、"), Some(("other", true)));
+        assert_eq!(match_section("（五）"), Some(("problems", true)));
+        assert_eq!(match_section("总体情况"), Some(("overview", true)));
+        assert_eq!(
+            match_section("五.存在的主要问题及改进情况"),
+            Some(("problems", true))
+        );
+        assert_eq!(
+            match_section("五、存在的主要问题及整改措施"),
+            Some(("problems", false))
+        );
         assert_eq!(match_section("七、附则"), None);
+        assert_eq!(match_section("附则"), None);
     }
 
     #[test]

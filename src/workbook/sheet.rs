@@ -145,6 +145,11 @@ impl Sheet {
             .unwrap_or(&[])
     }
 
+    /// Every distinct normalised text and where it occurs.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &[(u32, u32)])> {
+        self.index.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
     /// One past the last used row and column.
     pub fn end(&self) -> (u32, u32) {
         self.end

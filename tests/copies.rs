@@ -1,0 +1,88 @@
+//! Copies across the batch (K1, K2): a town's report made from another town's, with the names
+//! changed but one left behind. The three samples, written independently, stay silent.
+
+mod common;
+
+use common::*;
+use nianbao::model::Report;
+use serde_json::Value as Json;
+
+fn sample(name: &str) -> Report {
+    report_from_toml(&repo().join(format!("tests/fixtures/samples/{name}.toml")))
+}
+
+fn check(reports: &[Report]) -> Vec<Json> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("input")).unwrap();
+    for r in reports {
+        std::fs::write(
+            dir.path().join(format!("input/{}.xlsx", r.info.agency)),
+            workbook_bytes(r),
+        )
+        .unwrap();
+    }
+    let (_, out, err) = run(dir.path(), &["check", "--format", "json"]);
+    let all: Json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    all.as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with('K'))
+        .cloned()
+        .collect()
+}
+
+fn samples() -> Vec<Report> {
+    sample_sources()
+        .iter()
+        .map(|p| report_from_toml(p))
+        .collect()
+}
+
+#[test]
+fn independently_written_reports_are_not_copies() {
+    assert_eq!(check(&samples()), Vec::<Json>::new());
+}
+
+#[test]
+fn a_copied_town_report_is_found() {
+    let mut copy = sample("江岚县青石镇人民政府");
+    copy.info.agency = "江岚县白沙镇人民政府".into();
+    let mut first = true;
+    for topic in copy.text.values_mut().flatten() {
+        for p in &mut topic.paragraphs {
+            // One mention of the town it was copied from is left behind.
+            if first && p.text.starts_with("2025年，青石镇") {
+                first = false;
+                continue;
+            }
+            p.text = p.text.replace("青石镇", "白沙镇").replace("286", "312");
+        }
+    }
+    assert!(!first, "the sample's opening sentence names 青石镇");
+    let mut reports = samples();
+    reports.push(copy);
+    let found = check(&reports);
+    let k1: Vec<&Json> = found.iter().filter(|f| f["code"] == "K1").collect();
+    assert_eq!(k1.len(), 1, "{found:#?}");
+    assert_eq!(k1[0]["agency"], "江岚县白沙镇人民政府");
+    assert_eq!(
+        (k1[0]["sheet"].as_str(), k1[0]["cell"].as_str()),
+        (Some("正文"), Some("C2"))
+    );
+    assert!(
+        k1[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("「江岚县青石镇人民政府」")
+    );
+    let k2: Vec<&Json> = found.iter().filter(|f| f["code"] == "K2").collect();
+    assert!(!k2.is_empty(), "{found:#?}");
+    for f in &k2 {
+        let m = f["message"].as_str().unwrap();
+        assert!(
+            m.contains("江岚县白沙镇人民政府") || m.contains("江岚县青石镇人民政府"),
+            "{m}"
+        );
+        assert_eq!(f["related"].as_array().unwrap().len(), 1);
+    }
+}
