@@ -378,6 +378,7 @@ fn key(f: &Json) -> (String, String, Option<String>) {
 fn every_rule_has_a_fixture_that_breaks_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut wrong = Vec::new();
+    let mut messages: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for case in CASES {
         let mut report = base();
         (case.break_it)(&mut report);
@@ -392,6 +393,12 @@ fn every_rule_has_a_fixture_that_breaks_it() {
             .collect();
         got.sort();
         want.sort();
+        for f in &findings {
+            messages
+                .entry(f["code"].as_str().unwrap().to_string())
+                .or_default()
+                .push(f["message"].as_str().unwrap().to_string());
+        }
         if got != want {
             let messages: Vec<&str> = findings
                 .iter()
@@ -408,6 +415,18 @@ fn every_rule_has_a_fixture_that_breaks_it() {
         for f in &findings {
             assert!(f["file"].as_str().unwrap().ends_with(&file));
             assert!(!f["message"].as_str().unwrap().is_empty());
+        }
+    }
+    // docs/rules.md quotes, for each of these codes, a message its fixture really gives.
+    for rule in nianbao::rules::registry::RULES {
+        if let Some(seen) = messages.get(&rule.code.to_string())
+            && !seen.iter().any(|m| m == rule.example)
+        {
+            wrong.push(format!(
+                "{}: the registry's example is not a message the fixtures give:\n  {}",
+                rule.code,
+                seen.join("\n  ")
+            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

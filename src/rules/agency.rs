@@ -89,19 +89,6 @@ pub fn self_names(name: &str) -> Vec<&'static str> {
     out
 }
 
-/// The self-references K3 knows; any of them in a report of another kind is suspicious.
-pub const SELF_NAMES: [&str; 9] = [
-    "我局",
-    "我镇",
-    "我乡",
-    "我街道",
-    "我委",
-    "我厅",
-    "我中心",
-    "我县",
-    "我办",
-];
-
 #[cfg(test)]
 mod tests {
     use super::*;
