@@ -67,6 +67,35 @@ fn help_is_in_chinese() {
 }
 
 #[test]
+fn rules_lists_every_code_and_prints_the_docs() {
+    let (code, out, _) = run(&repo(), &["rules"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), nianbao::rules::registry::RULES.len());
+    assert!(
+        out.contains("X1  警告  表三「二、上年结转」与上年报告"),
+        "{out}"
+    );
+    let (_, markdown, _) = run(&repo(), &["rules", "--markdown"]);
+    assert_eq!(
+        markdown,
+        std::fs::read_to_string(repo().join("docs/rules.md")).unwrap()
+    );
+}
+
+#[test]
+fn a_bad_rule_setting_is_a_usage_error_that_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("nianbao.toml"),
+        "[severity]\nX9 = \"error\"\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有「X9」这个规则代码"), "{err}");
+}
+
+#[test]
 fn fonts_explains_each_role_and_honours_nianbao_toml() {
     let dir = tempfile::tempdir().unwrap();
     let (code, out, err) = run(dir.path(), &["fonts"]);

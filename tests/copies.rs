@@ -86,3 +86,32 @@ fn a_copied_town_report_is_found() {
         assert_eq!(f["related"].as_array().unwrap().len(), 1);
     }
 }
+
+/// The threshold (80 %) against our corpus: independently written sections of the samples share
+/// well under it, a copy with its names and figures changed well over it.
+#[test]
+fn the_copy_threshold_separates_copies_from_independent_prose() {
+    use nianbao::rules::copies::{COPY_SHARE, section_share};
+    let reports = samples();
+    let mut most: f64 = 0.0;
+    for (i, a) in reports.iter().enumerate() {
+        for b in &reports[i + 1..] {
+            for key in nianbao::schema::PROSE_SECTIONS {
+                if let Some(s) = section_share(a, b, key) {
+                    most = most.max(s);
+                }
+            }
+        }
+    }
+    let original = sample("江岚县青石镇人民政府");
+    let mut copy = original.clone();
+    for topic in copy.text.values_mut().flatten() {
+        for p in &mut topic.paragraphs {
+            p.text = p.text.replace("青石镇", "白沙镇").replace("286", "312");
+        }
+    }
+    let copied = section_share(&original, &copy, "overview").unwrap();
+    eprintln!("independent sections share at most {most:.2}; the copy {copied:.2}");
+    assert!(most < COPY_SHARE / 2.0, "{most}");
+    assert!(copied > COPY_SHARE + 0.1, "{copied}");
+}

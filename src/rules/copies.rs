@@ -68,47 +68,55 @@ pub fn check_batch(entries: &[Entry]) -> Vec<(usize, Finding)> {
 
 /// K1: a report that speaks of another agency of the batch as its subject. Governments' reports
 /// name their departments and towns as a matter of course and are not checked.
+/// Names are looked up from the start of each sentence (where a subject stands) in one map of
+/// every agency's names, so the batch costs one pass over its prose, not one per pair.
 fn named_elsewhere(entries: &[Entry]) -> Vec<(usize, Finding)> {
+    let kinds: Vec<AgencyKind> = entries
+        .iter()
+        .map(|e| agency::kind(&e.report.info))
+        .collect();
+    let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, e) in entries.iter().enumerate() {
+        for n in forms(e.report.info.agency.trim()) {
+            names.entry(n).or_default().push(j);
+        }
+    }
+    let mut lengths: Vec<usize> = names.keys().map(|n| n.chars().count()).collect();
+    lengths.sort_unstable();
+    lengths.dedup();
     let mut out = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        let kind = agency::kind(&e.report.info);
         let own = e.report.info.agency.trim();
-        if kind == AgencyKind::Government || own.is_empty() {
+        if kinds[i] == AgencyKind::Government || own.is_empty() {
             continue;
         }
-        'others: for other in entries {
-            let name = other.report.info.agency.trim();
-            if name.is_empty() || name == own || agency::kind(&other.report.info) != kind {
-                continue;
-            }
-            let short = strip_common_prefix(name, own);
-            let names: Vec<&str> = [Some(short), place(short)]
-                .into_iter()
-                .flatten()
-                .filter(|n| n.chars().count() >= 3 && !own.contains(n))
-                .collect();
-            if names.is_empty() {
-                continue;
-            }
-            for p in e.report.paragraphs() {
-                for s in sentences(&p.text) {
-                    if !names.iter().any(|n| as_subject(s, n)) {
+        let mut reported = HashSet::new();
+        for p in e.report.paragraphs() {
+            for s in sentences(&p.text) {
+                for (j, name) in subjects(s, &names, &lengths) {
+                    let other = &entries[j];
+                    let full = other.report.info.agency.trim();
+                    if j == i
+                        || kinds[j] != kinds[i]
+                        || full == own
+                        || own.contains(name)
+                        || !reported.insert(j)
+                    {
                         continue;
                     }
                     let mut f = Finding::new(
                         Code::K1,
                         format!(
-                            "正文提到「{name}」（本批另一个机关）：「{}」。如果是照搬其他单位的报告，请改为本机关的情况。",
+                            "正文提到「{full}」（本批另一个机关）：「{}」。如果是照搬其他单位的报告，请改为本机关的情况。",
                             excerpt(s, 30)
                         ),
                     )
-                    .related(Some(other.file), input::SHEET_INFO, None, format!("「{name}」的工作簿"));
+                    .related(Some(other.file), input::SHEET_INFO, None, format!("「{full}」的工作簿"));
                     f = match &p.source {
                         Some(src) => f.at(&src.sheet, Some(src.a1())),
                         None => f.at(input::SHEET_TEXT, None),
                     };
                     out.push((i, f));
-                    continue 'others;
                 }
             }
         }
@@ -116,22 +124,53 @@ fn named_elsewhere(entries: &[Entry]) -> Vec<(usize, Finding)> {
     out
 }
 
-/// `江岚县青石镇人民政府` seen from `江岚县白沙镇人民政府` is `青石镇人民政府`: the shared
-/// county prefix is how such reports shorten it.
-fn strip_common_prefix<'a>(name: &'a str, own: &str) -> &'a str {
-    let shared: usize = name
-        .chars()
-        .zip(own.chars())
-        .take_while(|(a, b)| a == b)
-        .map(|(a, _)| a.len_utf8())
-        .sum();
-    // Only a prefix ending in a place name (县, 市, 区) is dropped.
-    let prefix = &name[..shared];
-    match prefix.rfind(['县', '市', '区']) {
-        Some(i) => &name[i + '县'.len_utf8()..],
-        None => name,
+/// How prose names an agency: `江岚县青石镇人民政府`, `青石镇人民政府`, `青石镇`.
+fn forms(name: &str) -> Vec<&str> {
+    let mut out = vec![name];
+    for (at, c) in name
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '县' | '市' | '区'))
+    {
+        out.push(&name[at + c.len_utf8()..]);
     }
+    let places: Vec<&str> = out.iter().filter_map(|n| place(n)).collect();
+    out.extend(places);
+    out.retain(|n| n.chars().count() >= 3);
+    out.sort_unstable();
+    out.dedup();
+    out
 }
+
+/// Agencies named as the subject of `sentence`: a name starting within its first ten
+/// characters, not after 会同/配合/向 … as a partner.
+fn subjects<'a>(
+    sentence: &str,
+    names: &HashMap<&'a str, Vec<usize>>,
+    lengths: &[usize],
+) -> Vec<(usize, &'a str)> {
+    let starts: Vec<usize> = sentence
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([sentence.len()])
+        .collect();
+    let mut out = Vec::new();
+    for k in 0..starts.len().min(11) {
+        if PARTNER.iter().any(|w| sentence[..starts[k]].contains(w)) {
+            break;
+        }
+        for len in lengths {
+            let Some(end) = starts.get(k + len) else {
+                break;
+            };
+            if let Some((name, js)) = names.get_key_value(&sentence[starts[k]..*end]) {
+                out.extend(js.iter().map(|j| (*j, *name)));
+            }
+        }
+    }
+    out
+}
+
+const PARTNER: [&str; 8] = ["会同", "联合", "配合", "与", "和", "向", "协调", "指导"];
 
 /// `青石镇` of `青石镇人民政府`: how a town's prose names itself.
 fn place(name: &str) -> Option<&str> {
@@ -139,17 +178,6 @@ fn place(name: &str) -> Option<&str> {
         .strip_suffix("人民政府")
         .or_else(|| name.strip_suffix("办事处"))?;
     bare.ends_with(['镇', '乡', '道']).then_some(bare)
-}
-
-/// Whether `name` is what `sentence` is about: it comes first (after a year or time phrase),
-/// not after 会同/配合/向 … as a partner.
-fn as_subject(sentence: &str, name: &str) -> bool {
-    let Some(at) = sentence.find(name) else {
-        return false;
-    };
-    let before = &sentence[..at];
-    const PARTNER: [&str; 8] = ["会同", "联合", "配合", "与", "和", "向", "协调", "指导"];
-    before.chars().count() <= 10 && !PARTNER.iter().any(|w| before.contains(w))
 }
 
 /// K2: the same prose section of two agencies nearly identical.
@@ -166,10 +194,12 @@ fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
                 index.entry(*h).or_default().push(i);
             }
         }
-        let distinctive =
-            |i: usize| -> usize { grams[i].iter().filter(|h| index[h].len() <= COMMON).count() };
+        let distinctive: Vec<usize> = grams
+            .iter()
+            .map(|g| g.iter().filter(|h| index[h].len() <= COMMON).count())
+            .collect();
         for (i, section) in grams.iter().enumerate() {
-            let own = distinctive(i);
+            let own = distinctive[i];
             if own == 0 {
                 continue;
             }
@@ -185,7 +215,7 @@ fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
             }
             let best = shared
                 .into_iter()
-                .map(|(j, n)| (j, n as f64 / own.min(distinctive(j)).max(1) as f64))
+                .map(|(j, n)| (j, n as f64 / own.min(distinctive[j]).max(1) as f64))
                 .filter(|(_, share)| *share >= COPY_SHARE)
                 .max_by(|a, b| a.1.total_cmp(&b.1));
             if let Some((j, share)) = best {
@@ -231,6 +261,17 @@ fn copied(entries: &[Entry], i: usize, j: usize, key: &str, share: f64) -> Findi
     )
 }
 
+/// The share of 5-grams two reports' sections have in common (of the smaller), `None` when
+/// either is too short to judge — what K2 measures, without the batch's common wording.
+pub fn section_share(a: &Report, b: &Report, key: &str) -> Option<f64> {
+    let (x, y) = (section_grams(a, key), section_grams(b, key));
+    if x.is_empty() || y.is_empty() {
+        return None;
+    }
+    let shared = x.intersection(&y).count();
+    Some(shared as f64 / x.len().min(y.len()) as f64)
+}
+
 /// Hashes of the character 5-grams of a section, punctuation and digits left out so that
 /// changed figures do not hide a copy; empty for a section too short to judge.
 fn section_grams(report: &Report, key: &str) -> HashSet<u64> {
@@ -261,25 +302,34 @@ mod tests {
     use super::*;
 
     #[test]
-    fn short_names_drop_the_shared_county() {
+    fn forms_of_a_name() {
         assert_eq!(
-            strip_common_prefix("江岚县青石镇人民政府", "江岚县白沙镇人民政府"),
-            "青石镇人民政府"
+            forms("江岚县青石镇人民政府"),
+            [
+                "江岚县青石镇",
+                "江岚县青石镇人民政府",
+                "青石镇",
+                "青石镇人民政府"
+            ]
         );
         assert_eq!(
-            strip_common_prefix("江岚县交通运输局", "江岚县水务局"),
-            "交通运输局"
+            forms("江岚县交通运输局"),
+            ["交通运输局", "江岚县交通运输局"]
         );
-        assert_eq!(strip_common_prefix("某局", "他局"), "某局");
     }
 
     #[test]
     fn subjects_not_partners() {
-        assert!(as_subject("2025年，青石镇人民政府坚持…", "青石镇人民政府"));
-        assert!(!as_subject("我镇会同青石镇人民政府开展…", "青石镇人民政府"));
-        assert!(!as_subject(
-            "全年围绕重点工作，多次组织召开专题会议研究部署，青石镇人民政府…",
-            "青石镇人民政府"
-        ));
+        let mut names = HashMap::new();
+        names.insert("青石镇人民政府", vec![0]);
+        names.insert("青石镇", vec![0]);
+        let lengths = [3, 7];
+        let found = |s: &str| subjects(s, &names, &lengths).len();
+        assert_eq!(found("2025年，青石镇人民政府坚持…"), 2);
+        assert_eq!(found("我镇会同青石镇人民政府开展…"), 0);
+        assert_eq!(
+            found("全年围绕重点工作，多次组织召开专题会议研究部署，青石镇人民政府…"),
+            0
+        );
     }
 }
