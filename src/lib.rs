@@ -4,12 +4,13 @@
 //! `doc::parse` → `layout` → `pdf`, and `xlsx` beside it; `batch` runs it over many workbooks.
 
 pub mod batch;
-pub mod cli;
+pub mod cmd;
 pub mod config;
 pub mod doc;
 pub mod finding;
 pub mod layout;
 pub mod limits;
+pub mod messages;
 pub mod model;
 pub mod pdf;
 pub mod previous;

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    nianbao::cli::run()
+    nianbao::cmd::run()
 }

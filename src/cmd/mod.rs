@@ -1,0 +1,258 @@
+//! The command line: one file per command (`new`, `check`, `build`, `fonts`, `rules`), the
+//! arguments here. Exit codes: 0 all good (warnings allowed), 1 an error finding or an agency not
+//! built, 2 a usage or system failure. What is printed is composed in `messages`.
+
+mod build;
+mod check;
+mod fonts;
+mod new;
+mod rules;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::Config;
+use crate::layout::fonts::FontSet;
+use crate::model::Date;
+use crate::render::Templates;
+
+const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
+
+#[derive(Parser)]
+#[command(
+    name = "nianbao",
+    version,
+    about = "政府信息公开工作年度报告：生成填报工作簿、校验数据、排版生成 PDF 和 XLSX",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "命令",
+    subcommand_value_name = "命令",
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// 显示帮助
+    #[arg(short, long, action = clap::ArgAction::Help, global = true, help_heading = "选项")]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = clap::ArgAction::Version, help_heading = "选项")]
+    version: Option<bool>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 为每个机关生成空白填报工作簿（input/<机关名称>.xlsx）
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao new <机关名称>... [--year 年度] [--dir 文件夹] [--force]"
+    )]
+    New {
+        /// 机关名称，可以写多个
+        #[arg(required = true, value_name = "机关名称", help_heading = "参数")]
+        agencies: Vec<String>,
+        /// 报告年度（默认：上一年）
+        #[arg(long, value_name = "年度")]
+        year: Option<i32>,
+        /// 工作簿存放的文件夹（默认 input）
+        #[arg(
+            long,
+            default_value = "input",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
+        dir: PathBuf,
+        /// 覆盖已存在的同名工作簿
+        #[arg(long)]
+        force: bool,
+    },
+    /// 校验工作簿并列出问题（默认检查 input/）
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao check [路径]... [--format text|json] [--previous 路径]..."
+    )]
+    Check {
+        /// 工作簿文件或文件夹
+        #[arg(value_name = "路径", help_heading = "参数")]
+        paths: Vec<PathBuf>,
+        /// 输出格式：text 为便于阅读的文字（默认），json 为 JSON 数组（每条问题一个对象）
+        #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true, hide_default_value = true, value_name = "格式")]
+        format: Format,
+        /// 上年报告所在的文件或文件夹（默认 output/ 中上年生成的报告），用于跨年度核对
+        #[arg(long, value_name = "路径")]
+        previous: Vec<PathBuf>,
+    },
+    /// 列出全部校验规则：代码、级别、含义
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Rules {
+        /// 输出 Markdown（即 docs/rules.md）
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// 列出每种用途（标题、正文、各级标题、表格、页码）选用的字体及原因
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Fonts,
+    /// 校验后为每个没有错误的机关生成 PDF 和 XLSX（默认 input/ → output/）
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]..."
+    )]
+    Build {
+        /// 工作簿文件或文件夹
+        #[arg(value_name = "路径", help_heading = "参数")]
+        paths: Vec<PathBuf>,
+        /// 上年报告所在的文件或文件夹（默认输出文件夹中上年生成的报告），用于跨年度核对
+        #[arg(long, value_name = "路径")]
+        previous: Vec<PathBuf>,
+        /// 输出文件夹（默认 output）
+        #[arg(
+            long,
+            default_value = "output",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// 便于阅读的文字
+    Text,
+    /// JSON 数组，每条问题一个对象
+    Json,
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let result = match cli.command {
+        Command::New {
+            agencies,
+            year,
+            dir,
+            force,
+        } => new::run(&agencies, year, &dir, force),
+        Command::Check {
+            paths,
+            format,
+            previous,
+        } => check::run(&paths, format, &previous),
+        Command::Build {
+            paths,
+            out,
+            previous,
+        } => build::run(&paths, &out, &previous),
+        Command::Fonts => fonts::run(),
+        Command::Rules { markdown } => rules::run(markdown),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  原因：{cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// clap's messages are English; users get them in Chinese. Help and version print as usual.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    let what = match e.kind() {
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少参数 {}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => format!(
+            "没有「{}」这个命令",
+            context(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => {
+            format!("无法识别的参数 {}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => format!(
+            "参数 {} 的值「{}」无效",
+            context(ContextKind::InvalidArg),
+            context(ContextKind::InvalidValue)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "请指定命令：new、check 或 build".to_string()
+        }
+        _ => "命令行参数有误".to_string(),
+    };
+    eprintln!("错误：{what}。运行 nianbao --help 查看用法。");
+    ExitCode::from(2)
+}
+
+/// Today, from the clock — or from `NIANBAO_TODAY` (`2026-02-01`), so that a check can be
+/// repeated as of a given day (the tests do; an office re-checking last January's batch can).
+pub(crate) fn today() -> Date {
+    if let Some(d) = std::env::var("NIANBAO_TODAY")
+        .ok()
+        .and_then(|t| crate::workbook::read::parse_date_text(&t))
+    {
+        return d;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    Date::from_unix_days(secs / 86_400).unwrap_or(Date {
+        year: 1970,
+        month: 1,
+        day: 1,
+    })
+}
+
+fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("input")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// The fonts and templates a build of `paths` uses.
+fn toolkit(paths: &[PathBuf]) -> Result<(Arc<FontSet>, Templates)> {
+    let font_dirs = font_dirs(paths);
+    let dirs: Vec<&Path> = font_dirs.iter().map(PathBuf::as_path).collect();
+    let fonts = FontSet::discover(&dirs, &Config::load(Path::new("."))?)?;
+    let templates = Templates::load(Some(Path::new("templates")))?;
+    Ok((fonts, templates))
+}
+
+/// `fonts/` in the working folder and beside each input folder.
+fn font_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = vec![PathBuf::from("fonts")];
+    for p in inputs(paths) {
+        let parent = if p.is_dir() {
+            p.parent()
+        } else {
+            p.parent().and_then(Path::parent)
+        };
+        if let Some(dir) = parent.map(|d| d.join("fonts"))
+            && !dirs.contains(&dir)
+            && dir != Path::new("fonts")
+        {
+            dirs.push(dir);
+        }
+    }
+    dirs
+}

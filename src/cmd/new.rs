@@ -1,0 +1,34 @@
+//! `nianbao new`: a blank input workbook per agency.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use crate::batch;
+use crate::workbook::blank;
+
+use super::today;
+
+pub fn run(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> Result<ExitCode> {
+    let year = year.unwrap_or(today().year - 1);
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
+    let mut code = ExitCode::SUCCESS;
+    for agency in agencies {
+        let path = dir.join(format!("{}.xlsx", batch::file_stem(agency)));
+        if path.exists() && !force {
+            eprintln!(
+                "跳过：{} 已存在，未覆盖。如需重新生成请加 --force。",
+                path.display()
+            );
+            code = ExitCode::from(1);
+            continue;
+        }
+        let bytes = blank::write_input(&blank::blank_report(agency.trim(), year))
+            .map_err(|e| anyhow::anyhow!("无法生成工作簿：{e}"))?;
+        batch::write_atomic(&path, &bytes)
+            .with_context(|| format!("无法写入 {}", path.display()))?;
+        eprintln!("已生成 {}（{year} 年度）", path.display());
+    }
+    Ok(code)
+}

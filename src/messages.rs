@@ -1,0 +1,47 @@
+//! What the command line prints: findings and summaries, composed from data.
+
+use crate::batch::Checked;
+use crate::finding::{Finding, Severity};
+
+/// Related places printed under a finding; JSON lists them all.
+const RELATED_SHOWN: usize = 3;
+
+/// `错误[R3] input/a.xlsx [表三]!D5:D30`, the message indented below it, then the places it
+/// relates to (`参见 …`).
+pub fn render_finding(f: &Finding) -> String {
+    let mut s = format!(
+        "{}[{}] {}\n    {}\n",
+        f.severity.chinese(),
+        f.code,
+        f.location(),
+        f.message
+    );
+    for r in f.related.iter().take(RELATED_SHOWN) {
+        s.push_str(&format!("    参见 {}：{}\n", r.location(), r.message));
+    }
+    if f.related.len() > RELATED_SHOWN {
+        s.push_str(&format!(
+            "    ……另有 {} 处（--format json 可列出全部）\n",
+            f.related.len() - RELATED_SHOWN
+        ));
+    }
+    s
+}
+
+fn count(findings: &[&Finding], severity: Severity) -> usize {
+    findings.iter().filter(|f| f.severity == severity).count()
+}
+
+/// `检查了 3 个工作簿：…` over the workbooks and every finding (theirs and the batch's).
+pub fn check_summary(checked: &[Checked], findings: &[&Finding]) -> String {
+    let failed = checked.iter().filter(|c| c.has_errors()).count();
+    format!(
+        "检查了 {} 个工作簿：{} 个可以生成报告，{} 个有错误；共 {} 个错误、{} 个警告、{} 个提示。",
+        checked.len(),
+        checked.len() - failed,
+        failed,
+        count(findings, Severity::Error),
+        count(findings, Severity::Warning),
+        count(findings, Severity::Info),
+    )
+}
