@@ -71,12 +71,13 @@ fn main() {
         fonts: &fonts,
         templates: &templates,
         out: &out,
+        force: false,
     };
     let t = Instant::now();
     let built = batch::build_all(&checked, &kit);
     let build_time = t.elapsed().as_secs_f64();
     assert!(
-        built.iter().all(|b| b.skipped.is_none()),
+        built.iter().all(|b| b.is_written()),
         "every workbook builds"
     );
 
@@ -84,7 +85,7 @@ fn main() {
 
     let sizes: Vec<u64> = built
         .iter()
-        .flat_map(|b| &b.outputs)
+        .flat_map(|b| b.outputs())
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
         .map(|p| size(p))
         .collect();
@@ -129,7 +130,7 @@ fn stages(report: &nianbao::model::Report, fonts: &FontSet, templates: &Template
         nianbao::pdf::write(&laid, fonts, &meta);
     });
     let xlsx = time(&mut || {
-        nianbao::xlsx::write_report(report, "t", None).expect("xlsx");
+        nianbao::xlsx::write_report(report, "t", None, None).expect("xlsx");
     });
     println!(
         "one report, one thread: render {render:.2} ms, parse {parse:.2} ms, layout {layout:.2} ms, PDF {pdf:.2} ms, XLSX {xlsx:.2} ms"

@@ -385,41 +385,66 @@ fn fold_name(name: &str) -> String {
 pub struct Built {
     pub file: PathBuf,
     pub agency: String,
-    /// Files written (PDF, XLSX); empty when the agency was not built.
-    pub outputs: Vec<PathBuf>,
-    /// Why it was not built, when it was not.
-    pub skipped: Option<String>,
+    pub outcome: Outcome,
     /// Findings made while building (characters no font has).
     pub findings: Vec<Finding>,
-    /// A failure of the machine rather than the workbook (disk full, permission).
-    pub system_error: bool,
 }
 
+/// How building one agency ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Files written. `draft`: built with `--force` despite errors, every page marked so.
+    Written {
+        outputs: Vec<PathBuf>,
+        pages: usize,
+        draft: bool,
+    },
+    /// Not built: the workbook has errors (or could not be read at all).
+    Rejected { errors: usize },
+    /// Not built: the report cannot be typeset (characters no font has, a template error).
+    Failed(String),
+    /// Not built: the machine failed (disk full, permission, an internal error).
+    SystemError(String),
+}
+
+/// The mark every page of a report built despite errors carries.
+pub const DRAFT_MARK: &str = "草稿——未通过校验，不得发布";
+
 impl Built {
-    /// An agency not built (yet): nothing written, no reason given.
-    fn new(c: &Checked) -> Built {
+    fn of(c: &Checked, outcome: Outcome) -> Built {
         Built {
             file: c.file.clone(),
             agency: c.agency(),
-            outputs: Vec::new(),
-            skipped: None,
+            outcome,
             findings: Vec::new(),
-            system_error: false,
         }
     }
 
-    /// An agency that was not built, and why.
-    pub fn skipped(c: &Checked, reason: impl Into<String>) -> Built {
-        Built {
-            skipped: Some(reason.into()),
-            ..Built::new(c)
+    pub fn is_written(&self) -> bool {
+        matches!(self.outcome, Outcome::Written { .. })
+    }
+
+    pub fn is_draft(&self) -> bool {
+        matches!(self.outcome, Outcome::Written { draft: true, .. })
+    }
+
+    /// Files written, in the order PDF, XLSX (and the record for a publishable report).
+    pub fn outputs(&self) -> &[PathBuf] {
+        match &self.outcome {
+            Outcome::Written { outputs, .. } => outputs,
+            _ => &[],
         }
     }
 
-    /// An agency not built because its workbook has errors.
-    pub fn rejected(c: &Checked) -> Built {
-        let n = c.findings.iter().filter(|f| f.is_error()).count();
-        Built::skipped(c, format!("有 {n} 个错误，请修改工作簿后重新生成"))
+    /// Why the agency was not built, in words for the office.
+    pub fn reason(&self) -> Option<String> {
+        match &self.outcome {
+            Outcome::Written { .. } => None,
+            Outcome::Rejected { errors } => {
+                Some(format!("有 {errors} 个错误，请修改工作簿后重新生成"))
+            }
+            Outcome::Failed(why) | Outcome::SystemError(why) => Some(why.clone()),
+        }
     }
 }
 
@@ -428,50 +453,67 @@ pub struct Toolkit<'a> {
     pub fonts: &'a FontSet,
     pub templates: &'a Templates,
     pub out: &'a Path,
+    /// Build agencies with errors too, as marked drafts (`build --force`).
+    pub force: bool,
 }
 
-/// Builds every workbook without errors; the others are listed with the reason.
+/// Builds every workbook without errors (with `force`, every readable one, marked as a draft);
+/// the others are listed with the reason.
 pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
     checked
         .par_iter()
         .map(|c| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
-                .unwrap_or_else(|_| Built {
-                    system_error: true,
-                    ..Built::skipped(c, "排版时发生内部错误，请把该工作簿发给技术支持")
+                .unwrap_or_else(|_| {
+                    Built::of(
+                        c,
+                        Outcome::SystemError("排版时发生内部错误，请把该工作簿发给技术支持".into()),
+                    )
                 })
         })
         .collect()
 }
 
 fn build_one(c: &Checked, kit: &Toolkit) -> Built {
-    if c.has_errors() {
-        return Built::rejected(c);
+    let errors = c.findings.iter().filter(|f| f.is_error()).count();
+    // Never forced: nothing to typeset, or a report that would overwrite another's (B2, N1).
+    let unbuildable = c.findings.iter().any(|f| {
+        f.refuses_file() || (f.is_error() && matches!(f.code, Code::B1 | Code::B2 | Code::N1))
+    });
+    let draft = errors > 0;
+    if draft && (!kit.force || unbuildable) {
+        return Built::of(c, Outcome::Rejected { errors });
     }
-    let mut built = Built::new(c);
-    match render_one(c, kit) {
-        Ok(Rendered::Files(pdf, xlsx)) => {
+    match render_one(c, kit, draft) {
+        Ok(Rendered::Files { pdf, xlsx, pages }) => {
             let [pdf_path, xlsx_path, record_path] = output_paths(kit.out, &c.report);
             let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
-            match write_all(&[
-                (&pdf_path, &pdf),
-                (&xlsx_path, &xlsx),
-                (&record_path, &record),
-            ]) {
-                Ok(()) => built.outputs = vec![pdf_path, xlsx_path, record_path],
-                Err(e) => {
-                    built.skipped = Some(format!("无法写入 {}：{e}", pdf_path.display()));
-                    built.system_error = true;
-                }
+            let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &pdf), (&xlsx_path, &xlsx)];
+            // A draft is no record of what was published: next year's checks must not use it.
+            if !draft {
+                files.push((&record_path, &record));
+            }
+            match write_all(&files) {
+                Ok(()) => Built::of(
+                    c,
+                    Outcome::Written {
+                        outputs: files.iter().map(|(p, _)| p.to_path_buf()).collect(),
+                        pages,
+                        draft,
+                    },
+                ),
+                Err(e) => Built::of(
+                    c,
+                    Outcome::SystemError(format!("无法写入 {}：{e}", pdf_path.display())),
+                ),
             }
         }
-        Ok(Rendered::Missing(findings)) => {
-            built.skipped = Some("有字体无法显示的字符".into());
-            built.findings = findings;
-        }
-        Err(e) => built.skipped = Some(format!("{e:#}")),
+        Ok(Rendered::Missing(findings)) => Built {
+            findings,
+            ..Built::of(c, Outcome::Failed("有字体无法显示的字符".into()))
+        },
+        Err(e) => Built::of(c, Outcome::Failed(format!("{e:#}"))),
     }
-    built
 }
 
 /// Where a report's PDF, XLSX and record go: `<out>/<year>/<agency>.pdf|.xlsx|.json`.
@@ -482,15 +524,22 @@ pub fn output_paths(out: &Path, report: &Report) -> [PathBuf; 3] {
 }
 
 enum Rendered {
-    Files(Vec<u8>, Vec<u8>),
+    Files {
+        pdf: Vec<u8>,
+        xlsx: Vec<u8>,
+        pages: usize,
+    },
     Missing(Vec<Finding>),
 }
 
-fn render_one(c: &Checked, kit: &Toolkit) -> Result<Rendered> {
+fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
     let report = &c.report;
     let markdown = kit.templates.render(report)?;
     let document = doc::parse(&markdown)?;
-    let laid = layout::layout(&document, report, kit.fonts);
+    let mut laid = layout::layout(&document, report, kit.fonts);
+    if draft {
+        layout::stamp(&mut laid, kit.fonts, DRAFT_MARK);
+    }
     if !laid.missing.is_empty() {
         let mut findings = missing_glyphs(report, &laid.missing);
         attribute(&mut findings, &c.file, &c.agency());
@@ -508,10 +557,15 @@ fn render_one(c: &Checked, kit: &Toolkit) -> Result<Rendered> {
         ],
         date: report.info.published,
     };
-    let pdf_bytes = pdf::write(&laid, kit.fonts, &meta);
-    let xlsx_bytes = xlsx::write_report(report, &title, report.info.published)
+    let pdf = pdf::write(&laid, kit.fonts, &meta);
+    let mark = draft.then_some(DRAFT_MARK);
+    let xlsx = xlsx::write_report(report, &title, report.info.published, mark)
         .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?;
-    Ok(Rendered::Files(pdf_bytes, xlsx_bytes))
+    Ok(Rendered::Files {
+        pdf,
+        xlsx,
+        pages: laid.pages.len(),
+    })
 }
 
 /// G1: one finding per character, naming the paragraph's cell when the text is the agency's.

@@ -44,6 +44,7 @@ pub enum Code {
     S5,
     B1,
     B2,
+    B3,
     N1,
     G1,
     P1,

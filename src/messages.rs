@@ -1,6 +1,8 @@
 //! What the command line prints: findings and summaries, composed from data.
 
-use crate::batch::Checked;
+use std::path::Path;
+
+use crate::batch::{Built, Checked};
 use crate::finding::{Finding, Severity};
 
 /// Related places printed under a finding; JSON lists them all.
@@ -44,4 +46,37 @@ pub fn check_summary(checked: &[Checked], findings: &[&Finding]) -> String {
         count(findings, Severity::Warning),
         count(findings, Severity::Info),
     )
+}
+
+/// What a build wrote and what it did not, with the reason for each agency left out.
+pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
+    let written = results.iter().filter(|r| r.is_written()).count();
+    let drafts: Vec<&Built> = results.iter().filter(|r| r.is_draft()).collect();
+    let mut s = format!(
+        "已生成 {written} 个机关的 PDF 和 XLSX（{}），用时 {seconds:.1} 秒。\n",
+        out.display()
+    );
+    if !drafts.is_empty() {
+        s.push_str(&format!(
+            "其中 {} 个是未通过校验的草稿（--force），每页标有「{}」，不得发布：\n",
+            drafts.len(),
+            crate::batch::DRAFT_MARK
+        ));
+        for r in &drafts {
+            s.push_str(&format!("  {}（{}）\n", r.agency, r.file.display()));
+        }
+    }
+    let skipped: Vec<&Built> = results.iter().filter(|r| !r.is_written()).collect();
+    if !skipped.is_empty() {
+        s.push_str(&format!("未生成 {} 个：\n", skipped.len()));
+        for r in skipped {
+            s.push_str(&format!(
+                "  {}（{}）：{}\n",
+                r.agency,
+                r.file.display(),
+                r.reason().unwrap_or_default()
+            ));
+        }
+    }
+    s
 }

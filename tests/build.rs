@@ -431,3 +431,66 @@ fn a_broken_custom_template_is_p1_for_every_agency() {
     assert_eq!(code, 1, "{err}");
     assert!(!ws.path().join("output/2025").exists(), "{err}");
 }
+
+/// The gate: an agency with errors gets no report, unless `--force`, which builds it with every
+/// page marked as a draft (and keeps no record of it for next year's checks).
+#[test]
+fn the_gate_builds_drafts_only_when_forced_and_marks_every_page() {
+    let ws = sample_workspace();
+    let mut broken = report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml"));
+    broken.info.agency = "江岚县水务局".into();
+    set(
+        &mut broken.t3,
+        TableId::T3,
+        "new",
+        "total",
+        Value::Number(Decimal::from_int(99)),
+    );
+    std::fs::write(
+        ws.path().join("input/江岚县水务局.xlsx"),
+        workbook_bytes(&broken),
+    )
+    .unwrap();
+    let draft = ws.path().join("output/2025/江岚县水务局.pdf");
+
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!draft.exists());
+    assert!(
+        err.contains("江岚县水务局（input/江岚县水务局.xlsx）：有 "),
+        "{err}"
+    );
+
+    let (code, _, err) = run(ws.path(), &["build", "--force"]);
+    assert_eq!(code, 1, "a forced build is still not a clean one: {err}");
+    assert!(err.contains("其中 1 个是未通过校验的草稿"), "{err}");
+    let mark: String = nianbao::batch::DRAFT_MARK.split_whitespace().collect();
+    let pages = pdf_pages(&draft);
+    assert!(pages >= 3);
+    assert_eq!(
+        pdf_text(&draft).matches(&mark).count(),
+        pages,
+        "every page marked"
+    );
+    assert!(!ws.path().join("output/2025/江岚县水务局.json").exists());
+    for sample in [
+        "江岚县交通运输局",
+        "江岚县人民政府办公室",
+        "江岚县青石镇人民政府",
+    ] {
+        let pdf = ws.path().join(format!("output/2025/{sample}.pdf"));
+        assert!(!pdf_text(&pdf).contains("草稿"), "{sample}");
+    }
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}

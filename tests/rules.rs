@@ -314,6 +314,12 @@ const CASES: &[Case] = &[
         expected: &[("B1", "基本信息", None)],
     },
     Case {
+        name: "b3-returned-blank",
+        // Handed out by `nianbao new`, returned as it was: one finding, not a page of blanks.
+        break_it: |r| *r = nianbao::workbook::blank::blank_report("江岚县交通运输局", 2025),
+        expected: &[("B3", "基本信息", None)],
+    },
+    Case {
         name: "c1-empty-section",
         break_it: |r| {
             r.text.remove("other");

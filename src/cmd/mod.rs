@@ -103,7 +103,7 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]..."
+        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--force]"
     )]
     Build {
         /// 工作簿文件或文件夹
@@ -112,6 +112,9 @@ enum Command {
         /// 上年报告所在的文件或文件夹（默认输出文件夹中上年生成的报告），用于跨年度核对
         #[arg(long, value_name = "路径")]
         previous: Vec<PathBuf>,
+        /// 有错误的机关也生成（每页标注「草稿——未通过校验」，供退回修改时参考，不得发布）
+        #[arg(long)]
+        force: bool,
         /// 输出文件夹（默认 output）
         #[arg(
             long,
@@ -152,7 +155,8 @@ pub fn run() -> ExitCode {
             paths,
             out,
             previous,
-        } => build::run(&paths, &out, &previous),
+            force,
+        } => build::run(&paths, &out, &previous, force),
         Command::Fonts => fonts::run(),
         Command::Rules { markdown } => rules::run(markdown),
     };

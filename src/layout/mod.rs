@@ -123,6 +123,34 @@ pub fn layout(doc: &Document, report: &Report, fonts: &FontSet) -> Laid {
     }
 }
 
+/// Prints `text` centred in the top margin of every page, in the first-level heading's face:
+/// the mark of a report built despite errors, which must never pass for the published one.
+pub fn stamp(laid: &mut Laid, fonts: &FontSet, text: &str) {
+    let g = laid.geometry;
+    let size = g.page_number_size;
+    let role = Role::Heading1;
+    let primary = fonts.chain(role).first().copied().unwrap_or(0);
+    let width = measure(fonts, text, role, size);
+    // y grows upward: the baseline 15 mm above the text block, in the top margin.
+    let y = g.top + page::mm(15.0);
+    for page in &mut laid.pages {
+        let mut x = (g.left + g.right() - width) / 2.0;
+        for (face, chunk) in split_by_face(fonts, text, role, primary) {
+            let w = measure(fonts, &chunk, role, size);
+            page.items.push(Item::Text {
+                face,
+                size,
+                x,
+                y,
+                text: chunk,
+                spacing: 0.0,
+                kerns: Vec::new(),
+            });
+            x += w;
+        }
+    }
+}
+
 /// Every character of `doc` and of the official tables that no face of the role printing it
 /// has — what `layout` would report, found without setting a line, so `check` can say it.
 pub fn uncovered(doc: &Document, report: &Report, fonts: &FontSet) -> Vec<MissingChar> {

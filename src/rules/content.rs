@@ -20,6 +20,28 @@ pub fn basic_info(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
+/// B3: nothing filled in — no number in any table and no prose. True when so.
+pub fn unfilled(report: &Report, out: &mut Vec<Finding>) -> bool {
+    let numbers = schema::tables().iter().any(|t| {
+        let data = report.table(t.id);
+        t.fields
+            .iter()
+            .any(|f| !f.is_total && !data.get(f.row, f.col).is_blank())
+    });
+    let prose = report.paragraphs().any(|p| !p.text.trim().is_empty());
+    if numbers || prose {
+        return false;
+    }
+    out.push(
+        Finding::new(
+            Code::B3,
+            "工作簿没有填写：表二、表三、表四没有任何数字，正文没有任何内容。请填写后重新交回。",
+        )
+        .at(input::SHEET_INFO, None),
+    );
+    true
+}
+
 pub fn check(report: &Report, out: &mut Vec<Finding>) {
     prose(report, out);
     prose_length(report, out);

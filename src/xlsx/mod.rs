@@ -28,11 +28,13 @@ pub fn document_properties(title: &str, author: &str, date: Option<Date>) -> Doc
         .set_comment(concat!("nianbao ", env!("CARGO_PKG_VERSION")))
 }
 
-/// The output workbook for one report; `title` is the report's title line.
+/// The output workbook for one report; `title` is the report's title line; `mark`, when
+/// given, is printed in the header of every page (a draft built despite errors).
 pub fn write_report(
     report: &Report,
     title: &str,
     date: Option<Date>,
+    mark: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&document_properties(title, &report.info.agency, date));
@@ -61,6 +63,9 @@ pub fn write_report(
             ws.set_repeat_rows(3, 3 + table.repeat_rows as u32 - 1)?;
         }
         ws.set_footer("&C第 &P 页，共 &N 页");
+        if let Some(mark) = mark {
+            ws.set_header(format!("&C&\"-,Bold\"&14{mark}"));
+        }
     }
     write_text_sheet(&mut wb, report, title)?;
     wb.save_to_buffer()

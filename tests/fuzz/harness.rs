@@ -367,7 +367,7 @@ pub fn pipeline(bytes: &[u8], fonts: &FontSet, templates: &Templates) {
         date: read.report.info.published,
     };
     let _ = pdf::write(&laid, fonts, &meta);
-    let _ = xlsx::write_report(&read.report, document.title(), None);
+    let _ = xlsx::write_report(&read.report, document.title(), None, None);
 }
 
 /// Resident memory now and at its peak since the last reset, in bytes (Linux; 0 elsewhere).
