@@ -80,3 +80,75 @@ pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
     }
     s
 }
+
+/// Display width of a terminal column: CJK characters take two cells.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+        .sum()
+}
+
+fn pad(s: &str, to: usize) -> String {
+    format!("{s}{}", " ".repeat(to.saturating_sub(width(s))))
+}
+
+/// `nianbao status`: one line per agency, then the count of each state.
+pub fn status_table(rows: &[crate::status::Row], has_roster: bool) -> String {
+    use crate::status::State;
+    let name = |r: &crate::status::Row| {
+        if has_roster && !r.on_roster {
+            format!("{}（不在名单中）", r.agency)
+        } else {
+            r.agency.clone()
+        }
+    };
+    let w = rows
+        .iter()
+        .map(|r| width(&name(r)))
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut s = format!(
+        "{}  {}  错误  警告  工作簿\n",
+        pad("机关", w),
+        pad("状态", 10)
+    );
+    for r in rows {
+        let (e, wn) = match r.state {
+            State::Missing => (String::new(), String::new()),
+            _ => (r.errors.to_string(), r.warnings.to_string()),
+        };
+        let line = format!(
+            "{}  {}  {:>4}  {:>4}  {}",
+            pad(&name(r), w),
+            pad(r.state.chinese(), 10),
+            e,
+            wn,
+            r.file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_default()
+        );
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    let counts: Vec<String> = State::ALL
+        .iter()
+        .map(|st| {
+            format!(
+                "{} {}",
+                st.chinese(),
+                rows.iter().filter(|r| r.state == *st).count()
+            )
+        })
+        .collect();
+    s.push_str(&format!(
+        "共 {} 个机关：{}。\n",
+        rows.len(),
+        counts.join("，")
+    ));
+    if !has_roster {
+        s.push_str("提示：没有名单（input/名单.txt），未交回的机关无法列出。nianbao new 会自动记录名单，也可以手工编写。\n");
+    }
+    s
+}

@@ -7,6 +7,7 @@ mod check;
 mod fonts;
 mod new;
 mod rules;
+mod status;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -89,6 +90,25 @@ enum Command {
         #[arg(long, value_name = "路径")]
         previous: Vec<PathBuf>,
     },
+    /// 按名单列出每个机关的交回和生成情况：未交回、未填写、有错误、需重新生成、可生成、已生成
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao status [路径]... [--out 文件夹]"
+    )]
+    Status {
+        /// 工作簿文件夹（默认 input，名单为其中的 名单.txt）
+        #[arg(value_name = "路径", help_heading = "参数")]
+        paths: Vec<PathBuf>,
+        /// 输出文件夹（默认 output）
+        #[arg(
+            long,
+            default_value = "output",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
+        out: PathBuf,
+    },
     /// 列出全部校验规则：代码、级别、含义
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
     Rules {
@@ -159,6 +179,7 @@ pub fn run() -> ExitCode {
         } => build::run(&paths, &out, &previous, force),
         Command::Fonts => fonts::run(),
         Command::Rules { markdown } => rules::run(markdown),
+        Command::Status { paths, out } => status::run(&paths, &out),
     };
     match result {
         Ok(code) => code,

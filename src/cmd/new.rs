@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use crate::batch;
+use crate::roster::{self, Roster};
 use crate::workbook::blank;
 
 use super::today;
@@ -14,7 +15,9 @@ pub fn run(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> R
     let year = year.unwrap_or(today().year - 1);
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
     let mut code = ExitCode::SUCCESS;
+    let mut roster = Roster::load(dir);
     for agency in agencies {
+        roster.add(agency);
         let path = dir.join(format!("{}.xlsx", batch::file_stem(agency)));
         if path.exists() && !force {
             eprintln!(
@@ -30,5 +33,13 @@ pub fn run(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> R
             .with_context(|| format!("无法写入 {}", path.display()))?;
         eprintln!("已生成 {}（{year} 年度）", path.display());
     }
+    let file = roster::path(dir);
+    batch::write_atomic(&file, roster.to_text().as_bytes())
+        .with_context(|| format!("无法写入 {}", file.display()))?;
+    eprintln!(
+        "名单 {} 共 {} 个机关（nianbao status 按名单查看交回情况）",
+        file.display(),
+        roster.agencies.len()
+    );
     Ok(code)
 }
