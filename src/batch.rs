@@ -150,7 +150,7 @@ fn special_kind(_: &std::fs::Metadata) -> &'static str {
 }
 
 /// One workbook read and checked.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Checked {
     pub file: PathBuf,
     pub report: Report,
@@ -396,6 +396,8 @@ pub enum Outcome {
     /// Files written. `draft`: built with `--force` despite errors, every page marked so.
     Written {
         outputs: Vec<PathBuf>,
+        /// The report's title line, as printed.
+        title: String,
         pages: usize,
         draft: bool,
     },
@@ -485,7 +487,12 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
         return Built::of(c, Outcome::Rejected { errors });
     }
     match render_one(c, kit, draft) {
-        Ok(Rendered::Files { pdf, xlsx, pages }) => {
+        Ok(Rendered::Files {
+            pdf,
+            xlsx,
+            pages,
+            title,
+        }) => {
             let [pdf_path, xlsx_path, record_path] = output_paths(kit.out, &c.report);
             let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
             let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &pdf), (&xlsx_path, &xlsx)];
@@ -498,6 +505,7 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
                     c,
                     Outcome::Written {
                         outputs: files.iter().map(|(p, _)| p.to_path_buf()).collect(),
+                        title,
                         pages,
                         draft,
                     },
@@ -528,6 +536,7 @@ enum Rendered {
         pdf: Vec<u8>,
         xlsx: Vec<u8>,
         pages: usize,
+        title: String,
     },
     Missing(Vec<Finding>),
 }
@@ -565,6 +574,7 @@ fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
         pdf,
         xlsx,
         pages: laid.pages.len(),
+        title,
     })
 }
 

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod cmd;
 pub mod config;
 pub mod doc;
+pub mod export;
 pub mod finding;
 pub mod layout;
 pub mod limits;

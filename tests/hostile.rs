@@ -161,6 +161,10 @@ fn sample_outputs() -> Vec<String> {
             ["pdf", "xlsx", "json"].map(|ext| format!("output/2025/{a}.{ext}"))
         })
         .collect();
+    // The office's files of the batch.
+    out.extend(
+        ["检查报告.xlsx", "发布清单.xlsx", "index.html"].map(|f| format!("output/2025/{f}")),
+    );
     out.sort();
     out
 }

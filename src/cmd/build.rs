@@ -5,12 +5,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
-use crate::batch::{self, Outcome, Preview, Toolkit};
+use crate::batch::{self, Built, Checked, Outcome, Preview, Toolkit};
+use crate::export::{check_report, publication};
+use crate::finding::Finding;
 use crate::messages::{build_summary, check_summary, render_finding};
 
-use super::check::check_files;
+use super::check::{Checks, check_files};
 use super::toolkit;
 
 pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> Result<ExitCode> {
@@ -48,6 +50,9 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
         "{}",
         check_summary(&checks.checked, &checks.findings())
     )?;
+    for path in office_files(out, &checks, &results)? {
+        writeln!(stderr, "已写入 {}", path.display())?;
+    }
     write!(
         stderr,
         "{}",
@@ -64,4 +69,58 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
         1
     };
     Ok(ExitCode::from(code))
+}
+
+/// The office's files for each year of the batch, in `<out>/<year>/`: the check report of its
+/// workbooks (those without a year go with the latest), and the publication list of its reports.
+fn office_files(out: &Path, checks: &Checks, results: &[Built]) -> Result<Vec<PathBuf>> {
+    let latest = checks
+        .checked
+        .iter()
+        .filter_map(|c| c.report.info.year)
+        .max();
+    let Some(latest) = latest else {
+        return Ok(Vec::new());
+    };
+    let mut years: Vec<i32> = checks
+        .checked
+        .iter()
+        .filter_map(|c| c.report.info.year)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut written = Vec::new();
+    for year in years {
+        let of_year = |c: &Checked| c.report.info.year.unwrap_or(latest) == year;
+        let checked: Vec<Checked> = checks
+            .checked
+            .iter()
+            .filter(|c| of_year(c))
+            .cloned()
+            .collect();
+        let built: Vec<&Built> = results
+            .iter()
+            .filter(|b| checked.iter().any(|c| c.file == b.file))
+            .collect();
+        let notes: &[Finding] = if year == latest { &checks.notes } else { &[] };
+        let dir = out.join(year.to_string());
+        let report = check_report::write(&checked, notes, Some(&built))
+            .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
+        let entries = publication::entries(&built);
+        let list = publication::workbook(&entries)
+            .map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
+        let html = publication::html(&entries, year);
+        let files = [
+            (dir.join("检查报告.xlsx"), report),
+            (dir.join("发布清单.xlsx"), list),
+            (dir.join("index.html"), html.into_bytes()),
+        ];
+        let refs: Vec<(&Path, &[u8])> = files
+            .iter()
+            .map(|(p, b)| (p.as_path(), b.as_slice()))
+            .collect();
+        batch::write_all(&refs).with_context(|| format!("无法写入 {}", dir.display()))?;
+        written.extend(files.into_iter().map(|(p, _)| p));
+    }
+    Ok(written)
 }

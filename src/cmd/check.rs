@@ -61,7 +61,12 @@ pub fn check_files(
     Ok(Checks { checked, notes })
 }
 
-pub fn run(paths: &[PathBuf], format: Format, previous: &[PathBuf]) -> Result<ExitCode> {
+pub fn run(
+    paths: &[PathBuf],
+    format: Format,
+    previous: &[PathBuf],
+    report: Option<&Path>,
+) -> Result<ExitCode> {
     // Without fonts or templates the arithmetic is still worth checking; build stops anyway.
     let kit = toolkit(paths)
         .inspect_err(|e| eprintln!("警告：未检查字符能否显示、模板能否生成（{e:#}）。"))
@@ -71,6 +76,13 @@ pub fn run(paths: &[PathBuf], format: Format, previous: &[PathBuf]) -> Result<Ex
         .map(|(fonts, templates)| Preview { fonts, templates });
     let checks = check_files(paths, preview.as_ref(), previous, Path::new("output"))?;
     let findings = checks.findings();
+    if let Some(path) = report {
+        let bytes = crate::export::check_report::write(&checks.checked, &checks.notes, None)
+            .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
+        batch::write_atomic(path, &bytes)
+            .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
+        eprintln!("检查报告已写入 {}", path.display());
+    }
     let mut stdout = std::io::stdout().lock();
     match format {
         Format::Json => {

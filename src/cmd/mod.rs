@@ -77,7 +77,7 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao check [路径]... [--format text|json] [--previous 路径]..."
+        override_usage = "nianbao check [路径]... [--format text|json] [--previous 路径]... [--report 文件]"
     )]
     Check {
         /// 工作簿文件或文件夹
@@ -89,6 +89,9 @@ enum Command {
         /// 上年报告所在的文件或文件夹（默认 output/ 中上年生成的报告），用于跨年度核对
         #[arg(long, value_name = "路径")]
         previous: Vec<PathBuf>,
+        /// 同时把问题清单写入检查报告工作簿（.xlsx），便于按机关筛选、转发
+        #[arg(long, value_name = "文件")]
+        report: Option<PathBuf>,
     },
     /// 按名单列出每个机关的交回和生成情况：未交回、未填写、有错误、需重新生成、可生成、已生成
     #[command(
@@ -170,7 +173,8 @@ pub fn run() -> ExitCode {
             paths,
             format,
             previous,
-        } => check::run(&paths, format, &previous),
+            report,
+        } => check::run(&paths, format, &previous, report.as_deref()),
         Command::Build {
             paths,
             out,

@@ -20,9 +20,9 @@ pub enum Mode {
 }
 
 pub struct Styles {
-    header: Format,
-    label: Format,
-    value: Format,
+    pub header: Format,
+    pub label: Format,
+    pub value: Format,
     input: Format,
     total: Format,
     pub title: Format,

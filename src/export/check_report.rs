@@ -1,0 +1,161 @@
+//! 检查报告.xlsx: every finding of a batch, one row each (机关, 级别, 代码, 工作表, 单元格, 问题,
+//! 怎么改, 相关位置, 文件), filtered and coloured by severity, and one row per agency (errors,
+//! warnings, built or not and why). Sorted by agency, so an office can forward each its rows.
+
+use rust_xlsxwriter::{Color, FormatAlign, Workbook, XlsxError};
+
+use crate::batch::{Built, Checked};
+use crate::finding::{Finding, Severity};
+use crate::xlsx::grid::Styles;
+
+use super::list_sheet;
+
+/// What a message says is wrong, and what it says to do (the part from its first 「请…」).
+pub fn split_message(message: &str) -> (&str, &str) {
+    for sep in ["。请", "，请", "；请"] {
+        if let Some(i) = message.find(sep) {
+            let cut = i + sep.len() - "请".len();
+            return (&message[..cut], &message[cut..]);
+        }
+    }
+    (message, "")
+}
+
+/// The check report for `checked` (and `notes` about the batch); `built`, when the report
+/// comes from a build, says for each agency whether it was built.
+pub fn write(
+    checked: &[Checked],
+    notes: &[Finding],
+    built: Option<&[&Built]>,
+) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    let mut findings: Vec<&Finding> = checked
+        .iter()
+        .flat_map(|c| &c.findings)
+        .chain(notes)
+        .chain(built.into_iter().flatten().flat_map(|b| &b.findings))
+        .collect();
+    findings.sort_by(|a, b| (&a.agency, &a.file).cmp(&(&b.agency, &b.file)));
+    let colour = |s: Severity| {
+        let fill = match s {
+            Severity::Error => 0xF8CBAD,
+            Severity::Warning => 0xFFE699,
+            Severity::Info => 0xDDEBF7,
+        };
+        styles
+            .label
+            .clone()
+            .set_font_size(10)
+            .set_background_color(Color::RGB(fill))
+    };
+    let ws = wb.add_worksheet().set_name("问题清单")?;
+    list_sheet(
+        ws,
+        &styles.header,
+        &[
+            ("机关", 18.0),
+            ("级别", 5.0),
+            ("代码", 5.0),
+            ("工作表", 7.0),
+            ("单元格", 9.0),
+            ("问题", 44.0),
+            ("怎么改", 34.0),
+            ("相关位置", 24.0),
+            ("文件", 22.0),
+        ],
+        findings.len() as u32,
+    )?;
+    for (i, f) in findings.iter().enumerate() {
+        let r = i as u32 + 1;
+        let (what, how) = split_message(&f.message);
+        let related: Vec<String> = f
+            .related
+            .iter()
+            .map(|x| format!("{}：{}", x.location(), x.message))
+            .collect();
+        let row = [
+            f.agency.as_str(),
+            f.severity.chinese(),
+            &f.code.to_string(),
+            f.sheet.as_deref().unwrap_or(""),
+            f.cell.as_deref().unwrap_or(""),
+            what,
+            how,
+            &related.join("\n"),
+            &f.file.display().to_string(),
+        ]
+        .map(str::to_string);
+        let format = colour(f.severity);
+        for (c, text) in row.iter().enumerate() {
+            ws.write_string_with_format(r, c as u16, text, &format)?;
+        }
+    }
+    agencies(&mut wb, &styles, checked, built)?;
+    wb.save_to_buffer()
+}
+
+fn agencies(
+    wb: &mut Workbook,
+    styles: &Styles,
+    checked: &[Checked],
+    built: Option<&[&Built]>,
+) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet().set_name("机关汇总")?;
+    list_sheet(
+        ws,
+        &styles.header,
+        &[
+            ("机关", 24.0),
+            ("错误", 6.0),
+            ("警告", 6.0),
+            ("提示", 6.0),
+            ("是否生成", 10.0),
+            ("说明", 50.0),
+            ("文件", 36.0),
+        ],
+        checked.len() as u32,
+    )?;
+    let text = styles.label.clone().set_font_size(10);
+    let number = styles
+        .value
+        .clone()
+        .set_font_size(10)
+        .set_align(FormatAlign::Center);
+    let mut order: Vec<usize> = (0..checked.len()).collect();
+    order.sort_by_key(|i| checked[*i].agency());
+    for (r, i) in order.into_iter().enumerate() {
+        let c = &checked[i];
+        let r = r as u32 + 1;
+        let count = |s: Severity| c.findings.iter().filter(|f| f.severity == s).count() as f64;
+        let result = built.and_then(|b| b.iter().find(|b| b.file == c.file).copied());
+        let (state, why) = match result {
+            None => ("（仅检查）".to_string(), String::new()),
+            Some(b) if b.is_draft() => ("草稿".to_string(), crate::batch::DRAFT_MARK.to_string()),
+            Some(b) if b.is_written() => ("已生成".to_string(), String::new()),
+            Some(b) => ("未生成".to_string(), b.reason().unwrap_or_default()),
+        };
+        ws.write_string_with_format(r, 0, c.agency(), &text)?;
+        ws.write_number_with_format(r, 1, count(Severity::Error), &number)?;
+        ws.write_number_with_format(r, 2, count(Severity::Warning), &number)?;
+        ws.write_number_with_format(r, 3, count(Severity::Info), &number)?;
+        ws.write_string_with_format(r, 4, &state, &text)?;
+        ws.write_string_with_format(r, 5, &why, &text)?;
+        ws.write_string_with_format(r, 6, c.file.display().to_string(), &text)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_split_into_what_and_how() {
+        assert_eq!(
+            split_message("机关名称未填写。请在「基本信息」中填写。"),
+            ("机关名称未填写。", "请在「基本信息」中填写。")
+        );
+        assert_eq!(split_message("已删除。"), ("已删除。", ""));
+    }
+}

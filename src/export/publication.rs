@@ -1,0 +1,183 @@
+//! 发布清单: what an office uploads to the portal and files — per published agency the report
+//! title, the PDF and XLSX as links, pages, size, SHA-256, when it was built — as a workbook and
+//! as a plain `index.html` that opens from the folder or an intranet share.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Url, Workbook, XlsxError};
+use sha2::{Digest, Sha256};
+
+use crate::batch::{Built, Outcome};
+use crate::xlsx::grid::Styles;
+
+use super::list_sheet;
+
+/// One published report.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub agency: String,
+    pub title: String,
+    /// File names relative to the list's folder.
+    pub pdf: String,
+    pub xlsx: String,
+    pub pages: usize,
+    pub pdf_bytes: u64,
+    pub sha256: String,
+    /// `2026-01-20 09:30`, UTC, from the PDF's modification time.
+    pub built_at: String,
+}
+
+/// The entries of the reports written (drafts are not published), in agency order.
+pub fn entries(results: &[&Built]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = results
+        .iter()
+        .filter_map(|b| match &b.outcome {
+            Outcome::Written {
+                outputs,
+                title,
+                pages,
+                draft: false,
+            } => {
+                let pdf = outputs.first()?;
+                let xlsx = outputs.get(1)?;
+                let bytes = std::fs::read(pdf).ok()?;
+                let modified = std::fs::metadata(pdf).and_then(|m| m.modified()).ok();
+                Some(Entry {
+                    agency: b.agency.clone(),
+                    title: title.clone(),
+                    pdf: name(pdf),
+                    xlsx: name(xlsx),
+                    pages: *pages,
+                    pdf_bytes: bytes.len() as u64,
+                    sha256: hex(&Sha256::digest(&bytes)),
+                    built_at: modified.map(utc).unwrap_or_default(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| a.agency.cmp(&b.agency));
+    out
+}
+
+fn name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn utc(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let day = crate::model::Date::from_unix_days(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    match day {
+        Some(d) => format!(
+            "{}-{:02}-{:02} {:02}:{:02} UTC",
+            d.year,
+            d.month,
+            d.day,
+            s / 3600,
+            s % 3600 / 60
+        ),
+        None => String::new(),
+    }
+}
+
+const COLUMNS: [(&str, f64); 8] = [
+    ("机关", 24.0),
+    ("报告标题", 40.0),
+    ("PDF", 28.0),
+    ("XLSX", 28.0),
+    ("页数", 6.0),
+    ("PDF 大小（KB）", 10.0),
+    ("SHA-256（PDF）", 36.0),
+    ("生成时间", 18.0),
+];
+
+pub fn workbook(entries: &[Entry]) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet().set_name("发布清单")?;
+    list_sheet(ws, &styles.header, &COLUMNS, entries.len() as u32)?;
+    let text = styles.label.clone().set_font_size(10);
+    let link = Format::new()
+        .set_font_color(rust_xlsxwriter::Color::Blue)
+        .set_underline(rust_xlsxwriter::FormatUnderline::Single)
+        .set_font_size(10);
+    for (i, e) in entries.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string_with_format(r, 0, &e.agency, &text)?;
+        ws.write_string_with_format(r, 1, &e.title, &text)?;
+        ws.write_url_with_format(
+            r,
+            2,
+            Url::new(format!("file:///{}", e.pdf)).set_text(&e.pdf),
+            &link,
+        )?;
+        ws.write_url_with_format(
+            r,
+            3,
+            Url::new(format!("file:///{}", e.xlsx)).set_text(&e.xlsx),
+            &link,
+        )?;
+        ws.write_number_with_format(r, 4, e.pages as f64, &text)?;
+        ws.write_number_with_format(r, 5, (e.pdf_bytes as f64 / 1024.0).round(), &text)?;
+        ws.write_string_with_format(r, 6, &e.sha256, &text)?;
+        ws.write_string_with_format(r, 7, &e.built_at, &text)?;
+    }
+    wb.save_to_buffer()
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// Percent-encoding for a file name in an `href` (CJK names and spaces stay valid links).
+fn href(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn html(entries: &[Entry], year: i32) -> String {
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{year}年度政府信息公开工作年度报告 发布清单</title>\n<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}th,td{{border:1px solid #999;padding:4px 8px;font-size:14px}}th{{background:#eee}}td.hash{{font-family:monospace;font-size:12px}}</style>\n</head>\n<body>\n<h1>{year}年度政府信息公开工作年度报告 发布清单</h1>\n<p>共 {} 份报告。</p>\n<table>\n<tr>",
+        entries.len()
+    );
+    for (title, _) in COLUMNS {
+        s.push_str(&format!("<th>{}</th>", escape(title)));
+    }
+    s.push_str("</tr>\n");
+    for e in entries {
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"hash\">{}</td><td>{}</td></tr>\n",
+            escape(&e.agency),
+            escape(&e.title),
+            href(&e.pdf),
+            escape(&e.pdf),
+            href(&e.xlsx),
+            escape(&e.xlsx),
+            e.pages,
+            (e.pdf_bytes as f64 / 1024.0).round(),
+            e.sha256,
+            escape(&e.built_at)
+        ));
+    }
+    s.push_str("</table>\n</body>\n</html>\n");
+    s
+}

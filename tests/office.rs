@@ -1,0 +1,145 @@
+//! The office's files: the check report re-read (one row per finding, the same codes and cells
+//! as `check --format json`), and the publication list whose hashes match the files.
+
+mod common;
+
+use calamine::{Data, Reader, open_workbook_auto};
+use common::*;
+use nianbao::model::{Decimal, Report, Value};
+use nianbao::schema::TableId;
+use serde_json::Value as Json;
+use sha2::{Digest, Sha256};
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("input")).unwrap();
+    let mut reports: Vec<Report> = sample_sources()
+        .iter()
+        .map(|p| report_from_toml(p))
+        .collect();
+    let mut broken = reports[0].clone();
+    broken.info.agency = "江岚县水务局".into();
+    set(
+        &mut broken.t3,
+        TableId::T3,
+        "new",
+        "total",
+        Value::Number(Decimal::from_int(99)),
+    );
+    broken.t4.values.remove(&("cases", "review_upheld"));
+    reports.push(broken);
+    for r in &reports {
+        std::fs::write(
+            dir.path().join(format!("input/{}.xlsx", r.info.agency)),
+            workbook_bytes(r),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn rows(path: &std::path::Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut wb = open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_check_report_has_a_row_per_finding_and_per_agency() {
+    let ws = workspace();
+    let (code, out, err) = run(
+        ws.path(),
+        &["check", "--format", "json", "--report", "报告.xlsx"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let json: Json = serde_json::from_str(&out).unwrap();
+    let mut want: Vec<(String, String, String, String)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or("").to_string();
+            (s("agency"), s("code"), s("sheet"), s("cell"))
+        })
+        .collect();
+    let table = rows(&ws.path().join("报告.xlsx"), "问题清单");
+    assert_eq!(
+        table[0],
+        [
+            "机关",
+            "级别",
+            "代码",
+            "工作表",
+            "单元格",
+            "问题",
+            "怎么改",
+            "相关位置",
+            "文件"
+        ]
+    );
+    let mut got: Vec<(String, String, String, String)> = table[1..]
+        .iter()
+        .map(|r| (r[0].clone(), r[2].clone(), r[3].clone(), r[4].clone()))
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want);
+    assert!(
+        got.iter()
+            .any(|(a, c, ..)| a == "江岚县水务局" && c == "R1")
+    );
+    // Rows sorted by agency, so each agency's rows can be forwarded together.
+    let agencies: Vec<&String> = table[1..].iter().map(|r| &r[0]).collect();
+    let mut sorted = agencies.clone();
+    sorted.sort();
+    assert_eq!(agencies, sorted);
+    let per_agency = rows(&ws.path().join("报告.xlsx"), "机关汇总");
+    assert_eq!(per_agency.len(), 1 + 4);
+    let water = per_agency.iter().find(|r| r[0] == "江岚县水务局").unwrap();
+    assert_ne!(water[1], "0", "errors counted: {water:?}");
+}
+
+#[test]
+fn build_writes_the_check_report_and_a_publication_list_whose_hashes_match() {
+    let ws = workspace();
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 1, "{err}");
+    let dir = ws.path().join("output/2025");
+    let agencies = rows(&dir.join("检查报告.xlsx"), "机关汇总");
+    let water = agencies.iter().find(|r| r[0] == "江岚县水务局").unwrap();
+    assert_eq!(water[4], "未生成", "{water:?}");
+    let list = rows(&dir.join("发布清单.xlsx"), "发布清单");
+    assert_eq!(
+        list.len(),
+        1 + 3,
+        "the three samples, not the rejected one: {list:?}"
+    );
+    for row in &list[1..] {
+        let pdf = dir.join(&row[2]);
+        let bytes = std::fs::read(&pdf).unwrap();
+        assert_eq!(
+            row[6],
+            format!("{:x}", Sha256::digest(&bytes)),
+            "{}",
+            row[2]
+        );
+        assert!(row[1].contains("政府信息公开工作年度报告"), "{row:?}");
+        assert!(dir.join(&row[3]).is_file());
+        assert!(row[4].parse::<u32>().unwrap() >= 3, "pages: {row:?}");
+    }
+    let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    for row in &list[1..] {
+        assert!(html.contains(&row[6]), "the page lists {}", row[0]);
+    }
+    assert!(!html.contains("江岚县水务局"));
+}
