@@ -130,6 +130,16 @@ impl Decimal {
         Decimal::parse(&format!("{f}"))
     }
 
+    /// The exact sum, `None` on overflow.
+    pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
+        let scale = self.scale.max(other.scale);
+        let widen = |d: Decimal| d.mantissa.checked_mul(10i128.checked_pow(scale - d.scale)?);
+        Some(Decimal {
+            mantissa: widen(self)?.checked_add(widen(other)?)?,
+            scale,
+        })
+    }
+
     pub fn is_negative(&self) -> bool {
         self.mantissa < 0
     }

@@ -143,3 +143,64 @@ fn build_writes_the_check_report_and_a_publication_list_whose_hashes_match() {
     }
     assert!(!html.contains("江岚县水务局"));
 }
+
+/// 汇总.xlsx: each agency's figures in its row, the total row equal to their sums (the formulas'
+/// cached results, as calamine reads them), the rejected agency left out.
+#[test]
+fn the_county_summary_adds_up_the_published_agencies() {
+    let ws = workspace();
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 1, "{err}");
+    let path = ws.path().join("output/2025/汇总.xlsx");
+    let reports: Vec<Report> = sample_sources()
+        .iter()
+        .map(|p| report_from_toml(p))
+        .collect();
+    for table in nianbao::schema::tables() {
+        let sheet = rows(&path, &format!("{}明细", table.sheet));
+        assert_eq!(
+            sheet.len(),
+            1 + 3 + 1,
+            "header, three agencies, total: {}",
+            table.sheet
+        );
+        assert!(!sheet.iter().any(|r| r[0] == "江岚县水务局"));
+        assert_eq!(sheet[4][0], "合计");
+        for (c, f) in table.fields.iter().enumerate() {
+            assert_eq!(
+                sheet[0][c + 1],
+                nianbao::export::summary::field_title(table, f.row, f.col)
+            );
+            let mut want = 0.0;
+            for r in &reports {
+                let row = sheet.iter().find(|row| row[0] == r.info.agency).unwrap();
+                let v = match r.table(table.id).get(f.row, f.col) {
+                    Value::Number(d) => d.to_string().parse::<f64>().unwrap(),
+                    _ => 0.0,
+                };
+                assert_eq!(
+                    row[c + 1].parse::<f64>().unwrap_or(0.0),
+                    v,
+                    "{} {}",
+                    r.info.agency,
+                    sheet[0][c + 1]
+                );
+                want += v;
+            }
+            let got: f64 = sheet[4][c + 1].parse().unwrap();
+            assert!(
+                (got - want).abs() < 1e-9,
+                "{}: {got} ≠ {want}",
+                sheet[0][c + 1]
+            );
+        }
+    }
+    // The summed tables in the official layout: 表三's (七)总计/总计 is the county's closed total.
+    let summed = rows(&path, "汇总表");
+    let closed: i64 = reports.iter().map(|r| r.t3.int("total", "total")).sum();
+    let row = summed
+        .iter()
+        .find(|r| r.iter().any(|c| c == "（七）总计"))
+        .expect("the （七）总计 row");
+    assert_eq!(row[9], closed.to_string(), "{row:?}");
+}

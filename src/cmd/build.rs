@@ -8,9 +8,10 @@ use std::time::Instant;
 use anyhow::{Context as _, Result};
 
 use crate::batch::{self, Built, Checked, Outcome, Preview, Toolkit};
-use crate::export::{check_report, publication};
+use crate::export::{check_report, publication, summary};
 use crate::finding::Finding;
 use crate::messages::{build_summary, check_summary, render_finding};
+use crate::model::Report;
 
 use super::check::{Checks, check_files};
 use super::toolkit;
@@ -110,8 +111,21 @@ fn office_files(out: &Path, checks: &Checks, results: &[Built]) -> Result<Vec<Pa
         let list = publication::workbook(&entries)
             .map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
         let html = publication::html(&entries, year);
+        // The county's figures: the reports that can be published.
+        let published: Vec<&Report> = checked
+            .iter()
+            .filter(|c| {
+                built
+                    .iter()
+                    .any(|b| b.file == c.file && b.is_written() && !b.is_draft())
+            })
+            .map(|c| &c.report)
+            .collect();
+        let sums = summary::workbook(year, &published)
+            .map_err(|e| anyhow::anyhow!("无法生成汇总：{e}"))?;
         let files = [
             (dir.join("检查报告.xlsx"), report),
+            (dir.join("汇总.xlsx"), sums),
             (dir.join("发布清单.xlsx"), list),
             (dir.join("index.html"), html.into_bytes()),
         ];

@@ -3,6 +3,7 @@
 
 pub mod check_report;
 pub mod publication;
+pub mod summary;
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 

@@ -1,0 +1,255 @@
+//! 汇总.xlsx: the county's figures. For each official table a sheet with a row per agency and a
+//! column per table cell (labels from the schema) and a total row of live formulas with cached
+//! results; the summed tables in the official layout; charts of the applications received per
+//! agency and of how they were handled.
+
+use rust_xlsxwriter::{Chart, ChartType, Formula, Workbook, Worksheet, XlsxError};
+
+use crate::model::{Decimal, Report, TableData, Value, a1};
+use crate::schema::{self, Kind, Table, TableId};
+use crate::xlsx::grid::{Mode, Styles, write_table};
+
+/// The sum of `reports`' tables, field by field (blanks and text count as nothing).
+pub fn sum(reports: &[&Report]) -> Report {
+    let mut total = Report::default();
+    for table in schema::tables() {
+        let data = total.table_mut(table.id);
+        data.complete = true;
+        for f in &table.fields {
+            let mut acc = Decimal::from_int(0);
+            for r in reports {
+                if let Value::Number(d) = r.table(table.id).get(f.row, f.col) {
+                    acc = acc.checked_add(*d).unwrap_or(acc);
+                }
+            }
+            data.values.insert((f.row, f.col), Value::Number(acc));
+        }
+    }
+    total
+}
+
+/// The column heading of a field in a per-agency sheet: `一、本年新收政府信息公开申请数量 / 自然人`.
+pub fn field_title(table: &Table, row: &str, col: &str) -> String {
+    match table.row_label(row) {
+        "" => table.col_title(col),
+        label => format!("{label} / {}", table.col_title(col)),
+    }
+}
+
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(d) => d.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Sheet name of a table's per-agency sheet.
+fn detail_sheet(table: &Table) -> String {
+    format!("{}明细", table.sheet)
+}
+
+pub fn workbook(year: i32, reports: &[&Report]) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(&crate::xlsx::document_properties(
+        &format!("{year}年度政府信息公开工作年度报告 汇总"),
+        "nianbao",
+        None,
+    ));
+    let total = sum(reports);
+    let ws = wb.add_worksheet().set_name("汇总表")?;
+    summed_tables(ws, &styles, year, reports.len(), &total)?;
+    for table in schema::tables() {
+        let ws = wb.add_worksheet().set_name(detail_sheet(table))?;
+        detail(ws, &styles, table, reports, total.table(table.id))?;
+    }
+    charts(&mut wb, reports, &total)?;
+    wb.save_to_buffer()
+}
+
+/// The three tables summed, in the official layout, one under another.
+fn summed_tables(
+    ws: &mut Worksheet,
+    styles: &Styles,
+    year: i32,
+    agencies: usize,
+    total: &Report,
+) -> Result<(), XlsxError> {
+    ws.merge_range(
+        0,
+        0,
+        0,
+        9,
+        &format!("{year}年度政府信息公开工作年度报告汇总（{agencies} 个机关）"),
+        &styles.title,
+    )?;
+    ws.set_row_height(0, 30)?;
+    let mut top = 2;
+    let mut breaks = Vec::new();
+    for table in schema::tables() {
+        ws.merge_range(
+            top,
+            0,
+            top,
+            table.columns as u16 - 1,
+            table.heading(),
+            &styles.header,
+        )?;
+        let end = write_table(
+            ws,
+            table,
+            Some(total.table(table.id)),
+            top + 1,
+            Mode::Output,
+            styles,
+        )?;
+        top = end + 2;
+        breaks.push(top - 1);
+    }
+    breaks.pop();
+    ws.set_page_breaks(&breaks)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}
+
+/// A row per agency, a column per field, and the total row as `=SUM(…)` with its result.
+fn detail(
+    ws: &mut Worksheet,
+    styles: &Styles,
+    table: &Table,
+    reports: &[&Report],
+    total: &TableData,
+) -> Result<(), XlsxError> {
+    let header = styles.header.clone().set_font_size(9);
+    let text = styles.label.clone().set_font_size(10);
+    let value = styles.value.clone().set_font_size(10);
+    ws.write_string_with_format(0, 0, "机关", &header)?;
+    ws.set_column_width(0, 24)?;
+    ws.set_row_height(0, 90)?;
+    for (c, f) in table.fields.iter().enumerate() {
+        let col = c as u16 + 1;
+        ws.write_string_with_format(0, col, field_title(table, f.row, f.col), &header)?;
+        ws.set_column_width(col, if f.kind == Kind::Money { 12 } else { 9 })?;
+    }
+    for (i, r) in reports.iter().enumerate() {
+        let row = i as u32 + 1;
+        ws.write_string_with_format(row, 0, r.info.agency.trim(), &text)?;
+        for (c, f) in table.fields.iter().enumerate() {
+            match number(r.table(table.id).get(f.row, f.col)) {
+                Some(n) => ws.write_number_with_format(row, c as u16 + 1, n, &value)?,
+                None => ws.write_blank(row, c as u16 + 1, &value)?,
+            };
+        }
+    }
+    let last = reports.len() as u32;
+    let sum_row = last + 1;
+    ws.write_string_with_format(sum_row, 0, "合计", &styles.header)?;
+    for (c, f) in table.fields.iter().enumerate() {
+        let col = c as u16 + 1;
+        let result = total.get(f.row, f.col);
+        let cached = match result {
+            Value::Number(d) => d.to_string(),
+            _ => "0".into(),
+        };
+        let formula = if last == 0 {
+            Formula::new("=0").set_result("0")
+        } else {
+            Formula::new(format!(
+                "=SUM({}:{})",
+                a1(1, col as u32),
+                a1(last, col as u32)
+            ))
+            .set_result(cached)
+        };
+        ws.write_formula_with_format(sum_row, col, formula, &styles.header)?;
+    }
+    ws.set_freeze_panes(1, 1)?;
+    ws.autofilter(0, 0, last.max(1), table.fields.len() as u16)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_repeat_columns(0, 0)?;
+    ws.set_footer("&C第 &P 页，共 &N 页");
+    Ok(())
+}
+
+/// Applications received per agency (from 表三明细), and how the county's were handled.
+fn charts(wb: &mut Workbook, reports: &[&Report], total: &Report) -> Result<(), XlsxError> {
+    let t3 = schema::table(TableId::T3);
+    let detail = detail_sheet(t3);
+    let n = reports.len() as u32;
+    let column_of = |row: &str, col: &str| {
+        t3.fields
+            .iter()
+            .position(|f| f.row == row && f.col == col)
+            .map(|i| i as u16 + 1)
+    };
+    // Outcomes: the groups of 三、本年度办理结果, summed over the county.
+    let groups: [(&str, &[&str]); 6] = [
+        ("予以公开", &["open"]),
+        ("部分公开", &["partial"]),
+        (
+            "不予公开",
+            &[
+                "secret",
+                "prohibited",
+                "security",
+                "third_party",
+                "internal",
+                "process",
+                "enforcement",
+                "query",
+            ],
+        ),
+        ("无法提供", &["not_held", "needs_creation", "unclear"]),
+        (
+            "不予处理",
+            &[
+                "petition",
+                "repeated",
+                "publication",
+                "vexatious",
+                "confirm",
+            ],
+        ),
+        ("其他处理", &["no_correction", "unpaid", "misc"]),
+    ];
+    let ws = wb.add_worksheet().set_name("图表")?;
+    ws.write_string(0, 0, "办理结果")?;
+    ws.write_string(0, 1, "件数（全部机关合计）")?;
+    ws.set_column_width(0, 14)?;
+    ws.set_column_width(1, 20)?;
+    for (i, (label, rows)) in groups.iter().enumerate() {
+        let sum: i64 = rows.iter().map(|r| total.t3.int(r, "total")).sum();
+        ws.write_string(i as u32 + 1, 0, *label)?;
+        ws.write_number(i as u32 + 1, 1, sum as f64)?;
+    }
+    if let Some(col) = column_of(schema::T3_NEW.0, "total")
+        && n > 0
+    {
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_categories((detail.as_str(), 1, 0, n, 0))
+            .set_values((detail.as_str(), 1, col, n, col))
+            .set_name("本年新收申请");
+        chart.title().set_name("各机关本年新收政府信息公开申请数量");
+        chart.legend().set_hidden();
+        chart.set_height(120 + 22 * n.min(60));
+        ws.insert_chart(0, 3, &chart)?;
+    }
+    let mut pie = Chart::new(ChartType::Pie);
+    pie.add_series()
+        .set_categories(("图表", 1, 0, 6, 0))
+        .set_values(("图表", 1, 1, 6, 1))
+        .set_name("办理结果");
+    pie.title().set_name("本年度办理结果（全部机关合计）");
+    ws.insert_chart(9, 0, &pie)?;
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
