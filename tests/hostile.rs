@@ -163,7 +163,8 @@ fn sample_outputs() -> Vec<String> {
         .collect();
     // The office's files of the batch.
     out.extend(
-        ["检查报告.xlsx", "发布清单.xlsx", "index.html"].map(|f| format!("output/2025/{f}")),
+        ["检查报告.xlsx", "汇总.xlsx", "发布清单.xlsx", "index.html"]
+            .map(|f| format!("output/2025/{f}")),
     );
     out.sort();
     out
