@@ -73,6 +73,25 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 按名单列出每个机关的交回和生成情况：未交回、未填写、有错误、需重新生成、可生成、已生成
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao status [路径]... [--out 文件夹]"
+    )]
+    Status {
+        /// 工作簿文件夹（默认 input，名单为其中的 名单.txt）
+        #[arg(value_name = "路径", help_heading = "参数")]
+        paths: Vec<PathBuf>,
+        /// 输出文件夹（默认 output）
+        #[arg(
+            long,
+            default_value = "output",
+            value_name = "文件夹",
+            hide_default_value = true
+        )]
+        out: PathBuf,
+    },
     /// 校验工作簿并列出问题（默认检查 input/）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -93,35 +112,6 @@ enum Command {
         #[arg(long, value_name = "文件")]
         report: Option<PathBuf>,
     },
-    /// 按名单列出每个机关的交回和生成情况：未交回、未填写、有错误、需重新生成、可生成、已生成
-    #[command(
-        help_template = HELP_TEMPLATE,
-        next_help_heading = "选项",
-        override_usage = "nianbao status [路径]... [--out 文件夹]"
-    )]
-    Status {
-        /// 工作簿文件夹（默认 input，名单为其中的 名单.txt）
-        #[arg(value_name = "路径", help_heading = "参数")]
-        paths: Vec<PathBuf>,
-        /// 输出文件夹（默认 output）
-        #[arg(
-            long,
-            default_value = "output",
-            value_name = "文件夹",
-            hide_default_value = true
-        )]
-        out: PathBuf,
-    },
-    /// 列出全部校验规则：代码、级别、含义
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
-    Rules {
-        /// 输出 Markdown（即 docs/rules.md）
-        #[arg(long)]
-        markdown: bool,
-    },
-    /// 列出每种用途（标题、正文、各级标题、表格、页码）选用的字体及原因
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
-    Fonts,
     /// 校验后为每个没有错误的机关生成 PDF 和 XLSX（默认 input/ → output/）
     #[command(
         help_template = HELP_TEMPLATE,
@@ -147,6 +137,16 @@ enum Command {
         )]
         out: PathBuf,
     },
+    /// 列出全部校验规则：代码、级别、含义
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Rules {
+        /// 输出 Markdown（即 docs/rules.md）
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// 列出每种用途（标题、正文、各级标题、表格、页码）选用的字体及原因
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    Fonts,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -222,7 +222,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             context(ContextKind::InvalidValue)
         ),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "请指定命令：new、check 或 build".to_string()
+            "请指定命令：new、status、check 或 build".to_string()
         }
         _ => "命令行参数有误".to_string(),
     };
