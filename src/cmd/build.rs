@@ -42,7 +42,11 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
         out,
         force,
     };
+    // Not held while building: a dependency that prints a warning from a worker thread would
+    // wait for it forever.
+    drop(stderr);
     let results = batch::build_all(checked, &kit);
+    let mut stderr = std::io::stderr().lock();
     for f in results.iter().flat_map(|r| &r.findings) {
         write!(stderr, "{}", render_finding(f))?;
     }

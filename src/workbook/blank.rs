@@ -177,6 +177,7 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
         };
         ws.add_data_validation(r, 1, r, 1, &dv.set_input_message(hint)?)?;
     }
+    print_setup(ws, false);
     ws.protect_with_options(&editable());
     Ok(())
 }
@@ -218,5 +219,9 @@ fn write_text(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
         .allow_list_strings(&headings)?
         .set_error_message("请从下拉列表中选择章节。")?;
     ws.add_data_validation(1, 0, 999, 0, &dv)?;
+    // Printed as filled in: one page wide (段落内容 beside its 章节, not on a page of its own),
+    // the header row on every page.
+    print_setup(ws, true);
+    ws.set_repeat_rows(0, 0)?;
     Ok(())
 }

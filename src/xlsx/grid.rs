@@ -7,9 +7,9 @@ use rust_xlsxwriter::{
 };
 
 use crate::model::{TableData, Value, a1_ranges};
-use crate::schema::{Content, Kind, RowKind, Table};
+use crate::schema::{Content, GridCell, Kind, RowKind, Table};
 
-use super::width::column_width;
+use super::width::{column_width, text_width};
 
 /// Input workbooks have tinted, unlocked, validated input cells and formula totals; output
 /// workbooks hold plain values.
@@ -80,7 +80,16 @@ pub fn write_table(
         let merged = r1 != r2 || c1 != c2;
         match &cell.content {
             Content::Label(text) => {
+                let vertical;
                 let format = match table.row_kinds[cell.row] {
+                    RowKind::Data if is_vertical(cell) => {
+                        vertical = styles
+                            .label
+                            .clone()
+                            .set_rotation(270)
+                            .set_align(FormatAlign::Center);
+                        &vertical
+                    }
                     RowKind::Data => &styles.label,
                     _ => &styles.header,
                 };
@@ -122,13 +131,13 @@ pub fn write_table(
             }
         }
     }
-    set_widths(ws, table)?;
+    let widths = set_widths(ws, table)?;
     for (i, kind) in table.row_kinds.iter().enumerate() {
-        let height = match kind {
+        let base = match kind {
             RowKind::Data => 24.0,
             _ => 30.0,
         };
-        ws.set_row_height(top + i as u32, height)?;
+        ws.set_row_height(top + i as u32, row_height(table, i, &widths, base))?;
     }
     Ok(top + table.rows() as u32)
 }
@@ -206,16 +215,46 @@ fn validation(kind: Kind) -> Result<DataValidation, XlsxError> {
 }
 
 /// Label columns as wide as their longest single-column label; number columns as their heads.
-fn set_widths(ws: &mut Worksheet, table: &Table) -> Result<(), XlsxError> {
+/// Column widths (in characters) from the labels and the schema's weights; returned so that
+/// row heights can follow the labels that wrap.
+fn set_widths(ws: &mut Worksheet, table: &Table) -> Result<Vec<f64>, XlsxError> {
     let total_weight: f32 = table.col_weights.iter().sum();
+    let mut widths = Vec::new();
     for col in 0..table.columns {
         let texts = table.grid.iter().filter_map(|c| match c.content {
-            Content::Label(t) if c.col == col && c.cols == 1 => Some(t),
+            // A label set vertically takes no width.
+            Content::Label(t) if c.col == col && c.cols == 1 && !is_vertical(c) => Some(t),
             _ => None,
         });
         let natural = column_width(texts, 6.0, 40.0);
         let share = 110.0 * table.col_weights[col] as f64 / total_weight as f64;
-        ws.set_column_width(col as u16, natural.min(share.max(6.0)))?;
+        let width = natural.min(share.max(6.0));
+        ws.set_column_width(col as u16, width)?;
+        widths.push(width);
     }
-    Ok(())
+    Ok(widths)
+}
+
+/// A label in one narrow column spanning many rows (三、本年度办理结果): set vertically, as
+/// the printed format has it.
+fn is_vertical(cell: &GridCell) -> bool {
+    cell.col == 0 && cell.cols == 1 && cell.rows >= 4 && matches!(cell.content, Content::Label(_))
+}
+
+/// The height a row needs for its labels to wrap inside their cells (10.5 pt text).
+fn row_height(table: &Table, row: usize, widths: &[f64], base: f64) -> f64 {
+    let lines = table
+        .grid
+        .iter()
+        .filter(|c| c.row == row && c.rows == 1 && !is_vertical(c))
+        .filter_map(|c| match c.content {
+            Content::Label(t) => {
+                let width: f64 = widths[c.col..c.col + c.cols].iter().sum();
+                // Printed CJK runs a little wider than the nominal two units a character.
+                Some((1.15 * text_width(t) / (width - 1.0).max(1.0)).ceil())
+            }
+            Content::Field(_) => None,
+        })
+        .fold(1.0, f64::max);
+    base.max(15.0 * lines + 6.0)
 }
