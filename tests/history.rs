@@ -218,3 +218,27 @@ fn no_history_is_said_once_per_batch() {
     assert_eq!(code, 2);
     assert!(err.contains("找不到上年报告 nowhere"), "{err}");
 }
+
+/// The 汇总 compares every cell with last year's, the largest movements first.
+#[test]
+fn the_summary_compares_with_last_year() {
+    use calamine::{Reader, open_workbook_auto};
+    let mut last = last_year();
+    set(&mut last.t2, TableId::T2, "penalty", "decisions", num(300));
+    let ws = two_years(&last, &this_year());
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    let mut wb = open_workbook_auto(ws.path().join("output/2025/汇总.xlsx")).unwrap();
+    let sheet = wb.worksheet_range("同比").unwrap();
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(rows[0][..6], ["机关", "表", "项目", "上年", "本年", "变化"]);
+    // 行政处罚 342 against 300 moved most; 行政规范性文件 in force 9 against 8 next.
+    assert_eq!(rows[1][0], AGENCY);
+    assert!(rows[1][2].starts_with("行政处罚"), "{:?}", rows[1]);
+    assert_eq!(rows[1][3..6], ["300", "342", "42"]);
+    assert!(rows[2][2].starts_with("行政规范性文件"), "{:?}", rows[2]);
+    assert_eq!(rows[2][3..6], ["8", "9", "1"]);
+}

@@ -115,17 +115,20 @@ fn office_files(out: &Path, checks: &Checks, results: &[Built]) -> Result<Vec<Pa
         let list = publication::workbook(&entries)
             .map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
         let html = publication::html(&entries, year);
-        // The county's figures: the reports that can be published.
-        let published: Vec<&Report> = checked
+        // The county's figures: the reports that can be published, with last year's.
+        let is_published = |c: &Checked| {
+            built
+                .iter()
+                .any(|b| b.file == c.file && b.is_written() && !b.is_draft())
+        };
+        let (published, last_year): (Vec<&Report>, Vec<Option<&Report>>) = checks
+            .checked
             .iter()
-            .filter(|c| {
-                built
-                    .iter()
-                    .any(|b| b.file == c.file && b.is_written() && !b.is_draft())
-            })
-            .map(|c| &c.report)
-            .collect();
-        let sums = summary::workbook(year, &published)
+            .zip(&checks.previous)
+            .filter(|(c, _)| of_year(c) && is_published(c))
+            .map(|(c, p)| (&c.report, p.as_ref()))
+            .unzip();
+        let sums = summary::workbook(year, &published, &last_year)
             .map_err(|e| anyhow::anyhow!("无法生成汇总：{e}"))?;
         let files = [
             (dir.join("检查报告.xlsx"), report),

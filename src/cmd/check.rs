@@ -10,6 +10,7 @@ use crate::batch::{self, Checked, Preview};
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::messages::{check_summary, render_finding};
+use crate::model::Report;
 use crate::previous::Library;
 use crate::rules::Context;
 
@@ -19,6 +20,8 @@ use super::{Format, inputs, today, toolkit};
 pub struct Checks {
     pub checked: Vec<Checked>,
     pub notes: Vec<Finding>,
+    /// Each workbook's agency's report of the year before, where one was found.
+    pub previous: Vec<Option<Report>>,
 }
 
 impl Checks {
@@ -58,7 +61,20 @@ pub fn check_files(
     let notes = batch::history_note(&checked, &library, &ctx)
         .into_iter()
         .collect();
-    Ok(Checks { checked, notes })
+    let previous = checked
+        .iter()
+        .map(|c| {
+            let year = c.report.info.year?;
+            library
+                .find(&c.report.info.agency, year, &ctx.settings.renamed)
+                .map(|p| p.report.clone())
+        })
+        .collect();
+    Ok(Checks {
+        checked,
+        notes,
+        previous,
+    })
 }
 
 pub fn run(

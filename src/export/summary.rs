@@ -48,7 +48,12 @@ fn detail_sheet(table: &Table) -> String {
     format!("{}明细", table.sheet)
 }
 
-pub fn workbook(year: i32, reports: &[&Report]) -> Result<Vec<u8>, XlsxError> {
+/// `last_year[i]`: the report of the year before of `reports[i]`'s agency, where found.
+pub fn workbook(
+    year: i32,
+    reports: &[&Report],
+    last_year: &[Option<&Report>],
+) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
     wb.set_properties(&crate::xlsx::document_properties(
@@ -64,6 +69,10 @@ pub fn workbook(year: i32, reports: &[&Report]) -> Result<Vec<u8>, XlsxError> {
         detail(ws, &styles, table, reports, total.table(table.id))?;
     }
     charts(&mut wb, reports, &total)?;
+    if last_year.iter().any(Option::is_some) {
+        let ws = wb.add_worksheet().set_name("同比")?;
+        year_over_year(ws, &styles, reports, last_year)?;
+    }
     wb.save_to_buffer()
 }
 
@@ -251,5 +260,96 @@ fn charts(wb: &mut Workbook, reports: &[&Report], total: &Report) -> Result<(), 
     ws.insert_chart(9, 0, &pie)?;
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// One cell of one agency in both years.
+struct Movement {
+    agency: String,
+    table: &'static str,
+    item: String,
+    before: f64,
+    now: f64,
+}
+
+/// Every table cell of every agency beside last year's, the largest movements first, the
+/// change shown as a data bar — what evaluators compare, for the office to see first.
+fn year_over_year(
+    ws: &mut Worksheet,
+    styles: &Styles,
+    reports: &[&Report],
+    last_year: &[Option<&Report>],
+) -> Result<(), XlsxError> {
+    let mut rows: Vec<Movement> = Vec::new();
+    for (r, prev) in reports.iter().zip(last_year) {
+        let Some(prev) = prev else { continue };
+        for table in schema::tables() {
+            for f in &table.fields {
+                let (Some(now), Some(before)) = (
+                    number(r.table(table.id).get(f.row, f.col)),
+                    number(prev.table(table.id).get(f.row, f.col)),
+                ) else {
+                    continue;
+                };
+                rows.push(Movement {
+                    agency: r.info.agency.trim().to_string(),
+                    table: table.sheet,
+                    item: field_title(table, f.row, f.col),
+                    before,
+                    now,
+                });
+            }
+        }
+    }
+    rows.sort_by(|a, b| {
+        (b.now - b.before)
+            .abs()
+            .total_cmp(&(a.now - a.before).abs())
+            .then_with(|| a.agency.cmp(&b.agency))
+    });
+    let columns = [
+        ("机关", 22.0),
+        ("表", 6.0),
+        ("项目", 48.0),
+        ("上年", 9.0),
+        ("本年", 9.0),
+        ("变化", 9.0),
+        ("变化率", 9.0),
+    ];
+    super::list_sheet(ws, &styles.header, &columns, rows.len() as u32)?;
+    let text = styles.label.clone().set_font_size(10);
+    let value = styles.value.clone().set_font_size(10);
+    let percent = value.clone().set_num_format("0.0%");
+    for (i, m) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        ws.write_string_with_format(r, 0, &m.agency, &text)?;
+        ws.write_string_with_format(r, 1, m.table, &text)?;
+        ws.write_string_with_format(r, 2, &m.item, &text)?;
+        ws.write_number_with_format(r, 3, m.before, &value)?;
+        ws.write_number_with_format(r, 4, m.now, &value)?;
+        ws.write_number_with_format(r, 5, m.now - m.before, &value)?;
+        if m.before != 0.0 {
+            ws.write_number_with_format(r, 6, (m.now - m.before) / m.before, &percent)?;
+        } else {
+            ws.write_blank(r, 6, &value)?;
+        }
+    }
+    if !rows.is_empty() {
+        let last = rows.len() as u32;
+        ws.add_conditional_format(
+            1,
+            5,
+            last,
+            5,
+            &rust_xlsxwriter::ConditionalFormatDataBar::new(),
+        )?;
+        ws.add_conditional_format(
+            1,
+            6,
+            last,
+            6,
+            &rust_xlsxwriter::ConditionalFormat3ColorScale::new(),
+        )?;
+    }
     Ok(())
 }
