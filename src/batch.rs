@@ -150,7 +150,7 @@ fn special_kind(_: &std::fs::Metadata) -> &'static str {
 }
 
 /// One workbook read and checked.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Checked {
     pub file: PathBuf,
     pub report: Report,

@@ -130,14 +130,25 @@ impl Decimal {
         Decimal::parse(&format!("{f}"))
     }
 
+    /// The mantissa at a larger `scale` (`36.85` at 3 is 36850), `None` on overflow.
+    fn at_scale(self, scale: u32) -> Option<i128> {
+        self.mantissa
+            .checked_mul(10i128.checked_pow(scale.checked_sub(self.scale)?)?)
+    }
+
     /// The exact sum, `None` on overflow.
     pub fn checked_add(self, other: Decimal) -> Option<Decimal> {
         let scale = self.scale.max(other.scale);
-        let widen = |d: Decimal| d.mantissa.checked_mul(10i128.checked_pow(scale - d.scale)?);
         Some(Decimal {
-            mantissa: widen(self)?.checked_add(widen(other)?)?,
+            mantissa: self.at_scale(scale)?.checked_add(other.at_scale(scale)?)?,
             scale,
         })
+    }
+
+    /// Whether both are the same number however written (`36.85` = `36.850`).
+    pub fn same_number(self, other: Decimal) -> bool {
+        let scale = self.scale.max(other.scale);
+        matches!((self.at_scale(scale), other.at_scale(scale)), (Some(a), Some(b)) if a == b)
     }
 
     pub fn is_negative(&self) -> bool {

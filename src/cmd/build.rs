@@ -97,12 +97,7 @@ fn office_files(out: &Path, checks: &Checks, results: &[Built]) -> Result<Vec<Pa
     let mut written = Vec::new();
     for year in years {
         let of_year = |c: &Checked| c.report.info.year.unwrap_or(latest) == year;
-        let checked: Vec<Checked> = checks
-            .checked
-            .iter()
-            .filter(|c| of_year(c))
-            .cloned()
-            .collect();
+        let checked: Vec<&Checked> = checks.checked.iter().filter(|c| of_year(c)).collect();
         let built: Vec<&Built> = results
             .iter()
             .filter(|b| checked.iter().any(|c| c.file == b.file))

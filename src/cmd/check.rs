@@ -93,8 +93,12 @@ pub fn run(
     let checks = check_files(paths, preview.as_ref(), previous, Path::new("output"))?;
     let findings = checks.findings();
     if let Some(path) = report {
-        let bytes = crate::export::check_report::write(&checks.checked, &checks.notes, None)
-            .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
+        let bytes = crate::export::check_report::write(
+            &checks.checked.iter().collect::<Vec<_>>(),
+            &checks.notes,
+            None,
+        )
+        .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
         batch::write_atomic(path, &bytes)
             .map_err(|e| anyhow::anyhow!("无法写入 {}：{e}", path.display()))?;
         eprintln!("检查报告已写入 {}", path.display());

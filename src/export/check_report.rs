@@ -24,7 +24,7 @@ pub fn split_message(message: &str) -> (&str, &str) {
 /// The check report for `checked` (and `notes` about the batch); `built`, when the report
 /// comes from a build, says for each agency whether it was built.
 pub fn write(
-    checked: &[Checked],
+    checked: &[&Checked],
     notes: &[Finding],
     built: Option<&[&Built]>,
 ) -> Result<Vec<u8>, XlsxError> {
@@ -98,7 +98,7 @@ pub fn write(
 fn agencies(
     wb: &mut Workbook,
     styles: &Styles,
-    checked: &[Checked],
+    checked: &[&Checked],
     built: Option<&[&Built]>,
 ) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("机关汇总")?;

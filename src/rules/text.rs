@@ -26,7 +26,7 @@ pub fn check(report: &Report, out: &mut Vec<Finding>) {
                 let Some((table_value, cells)) = table_value(report, &claim.target) else {
                     continue;
                 };
-                if same(claim.value, table_value) {
+                if claim.value.same_number(table_value) {
                     continue;
                 }
                 let (table, label) = describe(&claim.target);
@@ -413,13 +413,6 @@ fn table_value(report: &Report, target: &Target) -> Option<(Decimal, Option<(Str
         Target::T2(row, col) => Some((cell(t2, row, col)?, at(t2, row, col))),
         Target::Fees => Some((cell(t2, "fees", "amount")?, at(t2, "fees", "amount"))),
     }
-}
-
-/// Whether two decimals are the same number (`36.85` = `36.850`).
-fn same(a: Decimal, b: Decimal) -> bool {
-    let scale = a.scale.max(b.scale);
-    let widen = |d: Decimal| d.mantissa.checked_mul(10i128.checked_pow(scale - d.scale)?);
-    matches!((widen(a), widen(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// How a message names the figure: (`表三`, `「一、本年新收政府信息公开申请数量」的总计`).
