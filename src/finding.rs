@@ -28,7 +28,7 @@ impl Severity {
 
 /// Stable codes; the letter says the family (F file, S structure, B basic info, N output names,
 /// G glyphs, P report template, R arithmetic and types, V completeness and labels, Y years and
-/// dates, X last year's report, T text against tables, K copies, C content). What each means,
+/// dates, X last year's report, T text against tables, K copies, C content, A aggregate reports). What each means,
 /// its severity and scope live in the rule registry (`rules::registry`), not here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Code {
@@ -81,6 +81,10 @@ pub enum Code {
     C5,
     C6,
     C7,
+    A1,
+    A2,
+    A3,
+    A4,
 }
 
 impl fmt::Display for Code {

@@ -3,6 +3,7 @@
 //! The pipeline: `workbook::read` → `Report` → `rules::check` → `render` (tera → Markdown) →
 //! `doc::parse` → `layout` → `pdf`, and `xlsx` beside it; `batch` runs it over many workbooks.
 
+pub mod aggregate;
 pub mod batch;
 pub mod cmd;
 pub mod config;

@@ -321,6 +321,9 @@ pub struct Info {
     pub year_text: String,
     /// 机关类别 as written (one of `schema::input::AGENCY_KINDS`), empty when not given.
     pub kind: String,
+    /// 汇总范围 as written: empty for an ordinary report, else `全部` or the agencies whose
+    /// tables this report sums (`aggregate::Scope`).
+    pub scope: String,
     pub published: Option<Date>,
     /// `2025年1月20日`, empty when no date was given.
     pub published_text: String,

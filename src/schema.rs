@@ -40,10 +40,11 @@ pub mod input {
     pub const SHEET_GUIDE: &str = "填表说明";
 
     /// (key, label, required)
-    pub const INFO_FIELDS: [(&str, &str, bool); 9] = [
+    pub const INFO_FIELDS: [(&str, &str, bool); 10] = [
         ("agency", "机关名称", true),
         ("year", "报告年度", true),
         ("kind", "机关类别", false),
+        ("scope", "汇总范围", false),
         ("published", "发布日期", false),
         ("address", "联系地址", false),
         ("postcode", "邮政编码", false),
@@ -195,6 +196,15 @@ impl Table {
             .find(|f| f.col == col)
             .map(|f| f.col_path.join("/"))
             .unwrap_or_default()
+    }
+
+    /// A field named in full: `一、本年新收政府信息公开申请数量 / 自然人` (the row label, then the
+    /// column path), as per-agency sheets head their columns and messages name cells.
+    pub fn field_title(&self, row: &str, col: &str) -> String {
+        match self.row_label(row) {
+            "" => self.col_title(col),
+            label => format!("{label} / {}", self.col_title(col)),
+        }
     }
 
     /// The fields a 总计 field adds up (indices into `fields`), `None` for an ordinary field.

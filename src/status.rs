@@ -100,7 +100,13 @@ fn row(c: &Checked, out: &Path, on_roster: bool) -> Row {
         State::Errors
     } else {
         let [pdf, ..] = batch::output_paths(out, &c.report);
-        match (modified(&pdf), modified(&c.file)) {
+        // An aggregate is out of date when any workbook it sums changed, too.
+        let changed = std::iter::once(&c.file)
+            .chain(&c.members)
+            .map(|f| modified(f))
+            .max()
+            .flatten();
+        match (modified(&pdf), changed) {
             (Some(built), Some(changed)) if built >= changed => State::Built,
             (Some(_), _) => State::Stale,
             (None, _) => State::Ready,

@@ -12,15 +12,7 @@ fn sample(name: &str) -> Report {
 }
 
 fn check(reports: &[Report]) -> Vec<Json> {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("input")).unwrap();
-    for r in reports {
-        std::fs::write(
-            dir.path().join(format!("input/{}.xlsx", r.info.agency)),
-            workbook_bytes(r),
-        )
-        .unwrap();
-    }
+    let dir = workspace_of(reports);
     let (_, out, err) = run(dir.path(), &["check", "--format", "json"]);
     let all: Json = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
     all.as_array()

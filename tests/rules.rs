@@ -218,7 +218,7 @@ const CASES: &[Case] = &[
             r.info.published = None;
             r.info.published_text = "一月下旬".into();
         },
-        expected: &[("Y6", "基本信息", Some("B4"))],
+        expected: &[("Y6", "基本信息", Some("B5"))],
     },
     Case {
         name: "y7-published-inside-the-period",
@@ -636,6 +636,26 @@ const ELSEWHERE: &[(&str, &str, &str)] = &[
         "prose_that_would_be_dropped_is_reported",
     ),
     ("C4", "hostile.rs", "check_reports_everything_build_refuses"),
+    (
+        "A1",
+        "aggregate.rs",
+        "the_whole_county_is_summed_from_every_member",
+    ),
+    (
+        "A2",
+        "aggregate.rs",
+        "the_whole_county_is_summed_from_every_member",
+    ),
+    (
+        "A3",
+        "aggregate.rs",
+        "what_cannot_be_summed_keeps_the_aggregate_from_being_built",
+    ),
+    (
+        "A4",
+        "aggregate.rs",
+        "what_cannot_be_summed_keeps_the_aggregate_from_being_built",
+    ),
 ];
 
 /// Every code of the registry has a fixture that makes it fire: a case above, or a test

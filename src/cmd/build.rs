@@ -110,11 +110,13 @@ fn office_files(out: &Path, checks: &Checks, results: &[Built]) -> Result<Vec<Pa
         let list = publication::workbook(&entries)
             .map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
         let html = publication::html(&entries, year);
-        // The county's figures: the reports that can be published, with last year's.
+        // The county's figures: the reports that can be published, with last year's; an
+        // aggregate report's figures are already its members', so it is not added again.
         let is_published = |c: &Checked| {
-            built
-                .iter()
-                .any(|b| b.file == c.file && b.is_written() && !b.is_draft())
+            !crate::aggregate::is_aggregate(&c.report)
+                && built
+                    .iter()
+                    .any(|b| b.file == c.file && b.is_written() && !b.is_draft())
         };
         let (published, last_year): (Vec<&Report>, Vec<Option<&Report>>) = checks
             .checked

@@ -5,36 +5,9 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Formula, Workbook, Worksheet, XlsxError};
 
-use crate::model::{Decimal, Report, TableData, Value, a1};
+use crate::model::{Report, TableData, Value, a1};
 use crate::schema::{self, Kind, Table, TableId};
 use crate::xlsx::grid::{Mode, Styles, write_table};
-
-/// The sum of `reports`' tables, field by field (blanks and text count as nothing).
-pub fn sum(reports: &[&Report]) -> Report {
-    let mut total = Report::default();
-    for table in schema::tables() {
-        let data = total.table_mut(table.id);
-        data.complete = true;
-        for f in &table.fields {
-            let mut acc = Decimal::from_int(0);
-            for r in reports {
-                if let Value::Number(d) = r.table(table.id).get(f.row, f.col) {
-                    acc = acc.checked_add(*d).unwrap_or(acc);
-                }
-            }
-            data.values.insert((f.row, f.col), Value::Number(acc));
-        }
-    }
-    total
-}
-
-/// The column heading of a field in a per-agency sheet: `一、本年新收政府信息公开申请数量 / 自然人`.
-pub fn field_title(table: &Table, row: &str, col: &str) -> String {
-    match table.row_label(row) {
-        "" => table.col_title(col),
-        label => format!("{label} / {}", table.col_title(col)),
-    }
-}
 
 fn number(value: &Value) -> Option<f64> {
     match value {
@@ -61,7 +34,7 @@ pub fn workbook(
         "nianbao",
         None,
     ));
-    let total = sum(reports);
+    let total = crate::aggregate::sum(reports);
     let ws = wb.add_worksheet().set_name("汇总表")?;
     summed_tables(ws, &styles, year, reports.len(), &total)?;
     for table in schema::tables() {
@@ -140,7 +113,7 @@ fn detail(
     ws.set_row_height(0, 90)?;
     for (c, f) in table.fields.iter().enumerate() {
         let col = c as u16 + 1;
-        ws.write_string_with_format(0, col, field_title(table, f.row, f.col), &header)?;
+        ws.write_string_with_format(0, col, table.field_title(f.row, f.col), &header)?;
         ws.set_column_width(col, if f.kind == Kind::Money { 12 } else { 9 })?;
     }
     for (i, r) in reports.iter().enumerate() {
@@ -294,7 +267,7 @@ fn year_over_year(
                 rows.push(Movement {
                     agency: r.info.agency.trim().to_string(),
                     table: table.sheet,
-                    item: field_title(table, f.row, f.col),
+                    item: table.field_title(f.row, f.col),
                     before,
                     now,
                 });

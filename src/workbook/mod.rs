@@ -4,7 +4,7 @@ pub mod blank;
 mod guard;
 pub mod labels;
 mod locate;
-mod near;
+pub mod near;
 pub mod read;
 mod sheet;
 

@@ -256,6 +256,7 @@ fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                 ),
             },
             "kind" => info.kind = text,
+            "scope" => info.scope = text,
             "address" => info.address = text,
             "postcode" => info.postcode = text,
             "phone" => info.phone = text,

@@ -49,6 +49,7 @@ pub fn report_from_toml(path: &Path) -> Report {
                 .map(|y| y as i32),
             year_text: String::new(),
             kind: s("kind"),
+            scope: s("scope"),
             published,
             published_text: published.map(|d| d.chinese()).unwrap_or_default(),
             address: s("address"),
@@ -194,6 +195,20 @@ pub fn assert_same_values(got: &Report, expected: &Report, context: &str) {
 /// The input workbook for `report`, as the crate writes it.
 pub fn workbook_bytes(report: &Report) -> Vec<u8> {
     blank::write_input(report).unwrap()
+}
+
+/// A temporary folder with `input/<agency>.xlsx` for each report.
+pub fn workspace_of(reports: &[Report]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("input")).unwrap();
+    for r in reports {
+        std::fs::write(
+            dir.path().join(format!("input/{}.xlsx", r.info.agency)),
+            workbook_bytes(r),
+        )
+        .unwrap();
+    }
+    dir
 }
 
 /// The binary, as of 1 February 2026 (the fixtures' reports are for 2025).

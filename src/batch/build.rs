@@ -1,0 +1,236 @@
+//! Building a batch: every agency without errors typeset to PDF, XLSX and record in parallel.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::doc;
+use crate::finding::{Code, Finding, attribute};
+use crate::layout::{self, fonts::FontSet};
+use crate::model::Report;
+use crate::pdf;
+use crate::record::Record;
+use crate::render::Templates;
+use crate::xlsx;
+
+use super::{Checked, file_stem, write_all};
+
+/// What building one agency gave.
+#[derive(Debug)]
+pub struct Built {
+    pub file: PathBuf,
+    pub agency: String,
+    pub outcome: Outcome,
+    /// Findings made while building (characters no font has).
+    pub findings: Vec<Finding>,
+}
+
+/// How building one agency ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Files written. `draft`: built with `--force` despite errors, every page marked so.
+    Written {
+        outputs: Vec<PathBuf>,
+        /// The report's title line, as printed.
+        title: String,
+        pages: usize,
+        draft: bool,
+    },
+    /// Not built: the workbook has errors (or could not be read at all).
+    Rejected { errors: usize },
+    /// Not built: the report cannot be typeset (characters no font has, a template error).
+    Failed(String),
+    /// Not built: the machine failed (disk full, permission, an internal error).
+    SystemError(String),
+}
+
+/// The mark every page of a report built despite errors carries.
+pub const DRAFT_MARK: &str = "草稿——未通过校验，不得发布";
+
+impl Built {
+    fn of(c: &Checked, outcome: Outcome) -> Built {
+        Built {
+            file: c.file.clone(),
+            agency: c.agency(),
+            outcome,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn is_written(&self) -> bool {
+        matches!(self.outcome, Outcome::Written { .. })
+    }
+
+    pub fn is_draft(&self) -> bool {
+        matches!(self.outcome, Outcome::Written { draft: true, .. })
+    }
+
+    /// Files written, in the order PDF, XLSX (and the record for a publishable report).
+    pub fn outputs(&self) -> &[PathBuf] {
+        match &self.outcome {
+            Outcome::Written { outputs, .. } => outputs,
+            _ => &[],
+        }
+    }
+
+    /// Why the agency was not built, in words for the office.
+    pub fn reason(&self) -> Option<String> {
+        match &self.outcome {
+            Outcome::Written { .. } => None,
+            Outcome::Rejected { errors } => {
+                Some(format!("有 {errors} 个错误，请修改工作簿后重新生成"))
+            }
+            Outcome::Failed(why) | Outcome::SystemError(why) => Some(why.clone()),
+        }
+    }
+}
+
+/// Shared, read-only inputs of a build.
+pub struct Toolkit<'a> {
+    pub fonts: &'a FontSet,
+    pub templates: &'a Templates,
+    pub out: &'a Path,
+    /// Build agencies with errors too, as marked drafts (`build --force`).
+    pub force: bool,
+}
+
+/// Builds every workbook without errors (with `force`, every readable one, marked as a draft);
+/// the others are listed with the reason.
+pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
+    checked
+        .par_iter()
+        .map(|c| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
+                .unwrap_or_else(|_| {
+                    Built::of(
+                        c,
+                        Outcome::SystemError("排版时发生内部错误，请把该工作簿发给技术支持".into()),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn build_one(c: &Checked, kit: &Toolkit) -> Built {
+    let errors = c.findings.iter().filter(|f| f.is_error()).count();
+    // Never forced: nothing to typeset, or a report that would overwrite another's (B2, N1).
+    let unbuildable = c.findings.iter().any(|f| {
+        f.refuses_file() || (f.is_error() && matches!(f.code, Code::B1 | Code::B2 | Code::N1))
+    });
+    let draft = errors > 0;
+    if draft && (!kit.force || unbuildable) {
+        return Built::of(c, Outcome::Rejected { errors });
+    }
+    match render_one(c, kit, draft) {
+        Ok(Rendered::Files {
+            pdf,
+            xlsx,
+            pages,
+            title,
+        }) => {
+            let [pdf_path, xlsx_path, record_path] = output_paths(kit.out, &c.report);
+            let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
+            let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &pdf), (&xlsx_path, &xlsx)];
+            // A draft is no record of what was published: next year's checks must not use it.
+            if !draft {
+                files.push((&record_path, &record));
+            }
+            match write_all(&files) {
+                Ok(()) => Built::of(
+                    c,
+                    Outcome::Written {
+                        outputs: files.iter().map(|(p, _)| p.to_path_buf()).collect(),
+                        title,
+                        pages,
+                        draft,
+                    },
+                ),
+                Err(e) => Built::of(
+                    c,
+                    Outcome::SystemError(format!("无法写入 {}：{e}", pdf_path.display())),
+                ),
+            }
+        }
+        Ok(Rendered::Missing(findings)) => Built {
+            findings,
+            ..Built::of(c, Outcome::Failed("有字体无法显示的字符".into()))
+        },
+        Err(e) => Built::of(c, Outcome::Failed(format!("{e:#}"))),
+    }
+}
+
+/// Where a report's PDF, XLSX and record go: `<out>/<year>/<agency>.pdf|.xlsx|.json`.
+pub fn output_paths(out: &Path, report: &Report) -> [PathBuf; 3] {
+    let dir = out.join(report.info.year.unwrap_or_default().to_string());
+    let stem = file_stem(&report.info.agency);
+    ["pdf", "xlsx", "json"].map(|ext| dir.join(format!("{stem}.{ext}")))
+}
+
+enum Rendered {
+    Files {
+        pdf: Vec<u8>,
+        xlsx: Vec<u8>,
+        pages: usize,
+        title: String,
+    },
+    Missing(Vec<Finding>),
+}
+
+fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
+    let report = &c.report;
+    let markdown = kit.templates.render(report)?;
+    let document = doc::parse(&markdown)?;
+    let mut laid = layout::layout(&document, report, kit.fonts);
+    if draft {
+        layout::stamp(&mut laid, kit.fonts, DRAFT_MARK);
+    }
+    if !laid.missing.is_empty() {
+        let mut findings = missing_glyphs(report, &laid.missing);
+        attribute(&mut findings, &c.file, &c.agency());
+        return Ok(Rendered::Missing(findings));
+    }
+    let title = document.title().to_string();
+    let meta = pdf::Meta {
+        title: title.clone(),
+        author: report.info.agency.clone(),
+        subject: "政府信息公开工作年度报告".into(),
+        keywords: vec![
+            "政府信息公开".into(),
+            "年度报告".into(),
+            format!("{}年", report.info.year.unwrap_or_default()),
+        ],
+        date: report.info.published,
+    };
+    let pdf = pdf::write(&laid, kit.fonts, &meta);
+    let mark = draft.then_some(DRAFT_MARK);
+    let xlsx = xlsx::write_report(report, &title, report.info.published, mark)
+        .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?;
+    Ok(Rendered::Files {
+        pdf,
+        xlsx,
+        pages: laid.pages.len(),
+        title,
+    })
+}
+
+/// G1: one finding per character, naming the paragraph's cell when the text is the agency's.
+pub(super) fn missing_glyphs(report: &Report, missing: &[layout::MissingChar]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    for m in missing {
+        let para = report.paragraphs().find(|p| p.text.contains(m.c));
+        let excerpt: String = m.context.chars().take(20).collect();
+        let message = format!(
+            "字符「{}」（U+{:04X}）在所有可用字体中都没有，无法显示。出现在「{excerpt}…」。请改用常用字，或把含有该字的字体放进 fonts/ 文件夹。",
+            m.c, m.c as u32
+        );
+        let mut f = Finding::new(Code::G1, message);
+        if let Some(src) = para.and_then(|p| p.source.as_ref()) {
+            f = f.at(&src.sheet, Some(src.a1()));
+        }
+        if !out.iter().any(|o| o.message == f.message) {
+            out.push(f);
+        }
+    }
+    out
+}

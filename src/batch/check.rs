@@ -1,0 +1,266 @@
+//! Checking a batch: every workbook read in parallel, aggregates summed from their members,
+//! the rules run, then the checks across workbooks and against last year's reports.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::doc;
+use crate::finding::{Code, Finding, attribute};
+use crate::layout::{self, fonts::FontSet};
+use crate::model::Report;
+use crate::previous::Library;
+use crate::render::Templates;
+use crate::rules::{self, Context, copies};
+use crate::workbook;
+
+use super::build::missing_glyphs;
+use super::{file_stem, fold_name, unopenable};
+
+/// One workbook read and checked.
+#[derive(Debug)]
+pub struct Checked {
+    pub file: PathBuf,
+    pub report: Report,
+    pub findings: Vec<Finding>,
+    /// For an aggregate report, the workbooks its tables were summed from: its output is
+    /// out of date when any of them changes.
+    pub members: Vec<PathBuf>,
+}
+
+impl Checked {
+    /// The agency's name, or the file name where 基本信息 has none.
+    pub fn agency(&self) -> String {
+        let name = self.report.info.agency.trim();
+        if name.is_empty() {
+            self.file
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default()
+        } else {
+            name.to_string()
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+}
+
+/// What `check` needs beyond the rules to find every reason `build` would refuse an agency:
+/// the fonts (G1) and the templates (P1) the build will use.
+pub struct Preview<'a> {
+    pub fonts: &'a FontSet,
+    pub templates: &'a Templates,
+}
+
+/// Reads every file in parallel, sums each aggregate report from its members, runs the rules,
+/// then the checks across files (B2, N1, K1, K2) and against last year's reports (X1–X3).
+pub fn check_all(
+    files: &[PathBuf],
+    ctx: &Context,
+    preview: Option<&Preview>,
+    previous: &Library,
+) -> Vec<Checked> {
+    let mut checked: Vec<Checked> = files.par_iter().map(|f| read(f)).collect();
+    let plan = super::sums::plan(&checked);
+    checked
+        .par_iter_mut()
+        .enumerate()
+        .filter(|(i, _)| !plan.aggregates.contains(i))
+        .for_each(|(_, c)| run_rules(c, ctx, preview));
+    super::sums::compute(&mut checked, &plan, |c| run_rules(c, ctx, preview));
+    clashes(&mut checked);
+    across(&mut checked);
+    history(&mut checked, previous, ctx);
+    for c in &mut checked {
+        ctx.settings.apply(&mut c.findings);
+    }
+    checked
+}
+
+/// Whether a workbook was read at all (the batch and history checks need its report).
+pub(super) fn readable(c: &Checked) -> bool {
+    !c.findings.iter().any(Finding::refuses_file)
+}
+
+/// K1, K2: the batch's reports compared with one another.
+fn across(checked: &mut [Checked]) {
+    let readable: Vec<usize> = (0..checked.len())
+        .filter(|i| readable(&checked[*i]))
+        .collect();
+    let entries: Vec<copies::Entry> = readable
+        .iter()
+        .map(|i| copies::Entry {
+            report: &checked[*i].report,
+            file: &checked[*i].file,
+        })
+        .collect();
+    let found = copies::check_batch(&entries);
+    for (k, mut f) in found {
+        let c = &mut checked[readable[k]];
+        attribute(std::slice::from_mut(&mut f), &c.file, &c.agency());
+        c.findings.push(f);
+    }
+}
+
+/// X1–X3: each report against its agency's report of the year before, where there is one.
+fn history(checked: &mut [Checked], previous: &Library, ctx: &Context) {
+    for c in checked.iter_mut().filter(|c| readable(c)) {
+        let Some(year) = c.report.info.year else {
+            continue;
+        };
+        let Some(prev) = previous.find(&c.report.info.agency, year, &ctx.settings.renamed) else {
+            continue;
+        };
+        let mut found = Vec::new();
+        rules::history::check(&c.report, prev, &mut found);
+        attribute(&mut found, &c.file, &c.agency());
+        c.findings.extend(found);
+    }
+}
+
+/// X4, once for the batch: no agency's report of the year before was found.
+pub fn history_note(checked: &[Checked], previous: &Library, ctx: &Context) -> Option<Finding> {
+    let years: Vec<i32> = checked.iter().filter_map(|c| c.report.info.year).collect();
+    let year = *years.iter().max()?;
+    let any = checked.iter().any(|c| {
+        c.report.info.year.is_some_and(|y| {
+            previous
+                .find(&c.report.info.agency, y, &ctx.settings.renamed)
+                .is_some()
+        })
+    });
+    if any {
+        return None;
+    }
+    let searched: Vec<&Path> = previous.searched.iter().map(PathBuf::as_path).collect();
+    let mut note = rules::history::none_found(year - 1, &searched);
+    note.file = searched
+        .first()
+        .map(|p| p.to_path_buf())
+        .unwrap_or_default();
+    let mut notes = vec![note];
+    ctx.settings.apply(&mut notes);
+    notes.pop()
+}
+
+/// Where last year's reports are looked for: `--previous` if given, else the output folder
+/// (whose `<year>/` folders hold the records of earlier builds).
+pub fn previous_places(given: &[PathBuf], out: &Path) -> Vec<PathBuf> {
+    if given.is_empty() {
+        vec![out.to_path_buf()]
+    } else {
+        given.to_vec()
+    }
+}
+
+/// Reads and checks one file on its own (no batch: an aggregate is checked as typed).
+pub fn check_file(file: &Path, ctx: &Context, preview: Option<&Preview>) -> Checked {
+    let mut c = read(file);
+    run_rules(&mut c, ctx, preview);
+    c
+}
+
+/// Reads one file. A panic inside a dependency on a malformed file is caught and becomes
+/// finding F1 for that file, so one bad workbook cannot stop a batch.
+fn read(file: &Path) -> Checked {
+    let read = match unopenable(file) {
+        Some(f) => workbook::ReadOutcome {
+            report: Report::default(),
+            findings: vec![f],
+        },
+        None => std::panic::catch_unwind(|| workbook::read_file(file)).unwrap_or_else(|_| {
+            workbook::ReadOutcome {
+                report: Report::default(),
+                findings: vec![Finding::new(
+                    Code::F1,
+                    "读取此文件时发生内部错误，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
+                )],
+            }
+        }),
+    };
+    let mut checked = Checked {
+        file: file.to_path_buf(),
+        report: read.report,
+        findings: read.findings,
+        members: Vec::new(),
+    };
+    let agency = checked.agency();
+    attribute(&mut checked.findings, file, &agency);
+    checked
+}
+
+/// The report-scope rules, and what building would find (P1, G1), on a read workbook; with
+/// the office's severities, so that an aggregate sees its members' findings as the office does.
+fn run_rules(c: &mut Checked, ctx: &Context, preview: Option<&Preview>) {
+    if !readable(c) {
+        return;
+    }
+    let mut found = rules::check(&c.report, ctx);
+    if let Some(p) = preview {
+        found.extend(preview_findings(&c.report, p));
+    }
+    attribute(&mut found, &c.file, &c.agency());
+    c.findings.extend(found);
+    ctx.settings.apply(&mut c.findings);
+}
+
+/// P1 and G1: the report rendered through the templates, and every character of it looked up
+/// in the fonts of the role that will print it — what layout would otherwise find at build.
+fn preview_findings(report: &Report, p: &Preview) -> Vec<Finding> {
+    let document = match p.templates.render(report).and_then(|md| doc::parse(&md)) {
+        Ok(d) => d,
+        Err(e) => {
+            return vec![Finding::new(
+                Code::P1,
+                format!("无法用报告模板生成这份报告：{e:#}。请检查 templates/ 中的自定义模板。"),
+            )];
+        }
+    };
+    missing_glyphs(report, &layout::uncovered(&document, report, p.fonts))
+}
+
+/// B2 and N1: two workbooks whose reports would land in one file. The same agency and year
+/// twice is B2; different names that a file system cannot tell apart — they differ only in
+/// characters a file name cannot hold, in case, or in Unicode composition (Windows and macOS
+/// fold both) — is N1. The later workbook is refused, naming the earlier.
+fn clashes(checked: &mut [Checked]) {
+    let mut seen: HashMap<(i32, String), (String, PathBuf)> = HashMap::new();
+    for c in checked.iter_mut() {
+        let agency = c.report.info.agency.trim().to_string();
+        let Some(year) = c.report.info.year else {
+            continue;
+        };
+        if agency.is_empty() {
+            continue;
+        }
+        let stem = file_stem(&agency);
+        let Some((first, file)) = seen.get(&(year, fold_name(&stem))) else {
+            seen.insert((year, fold_name(&stem)), (agency, c.file.clone()));
+            continue;
+        };
+        let mut f = if *first == agency {
+            Finding::new(
+                Code::B2,
+                format!(
+                    "「{agency}」{year} 年度的报告已由 {} 提供，本工作簿重复。请核对机关名称是否复制自其他单位，或删除重复的工作簿。",
+                    file.display()
+                ),
+            )
+        } else {
+            Finding::new(
+                Code::N1,
+                format!(
+                    "机关名称「{agency}」与 {} 中的「{first}」生成的文件名相同（{stem}.pdf：文件名不能含有 / \\ : * ? \" < > | 等字符，且不区分大小写），两份报告会互相覆盖。请核对两个工作簿的机关名称，使用规范全称。",
+                    file.display()
+                ),
+            )
+        }
+        .at(crate::schema::input::SHEET_INFO, None);
+        f.file = c.file.clone();
+        f.agency = agency;
+        c.findings.push(f);
+    }
+}
