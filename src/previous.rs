@@ -24,8 +24,20 @@ pub struct Library {
 }
 
 impl Library {
-    /// Reads every record and workbook under `paths`; unreadable files are passed over.
-    pub fn load(paths: &[PathBuf]) -> Library {
+    /// Where `check` and `build` look: the files and folders of `--previous` if given (records
+    /// and workbooks), else the records earlier builds left in the output folder — its office
+    /// workbooks and output XLSX are not read again.
+    pub fn for_batch(given: &[PathBuf], out: &Path) -> Library {
+        if given.is_empty() {
+            Library::load(&[out.to_path_buf()], true)
+        } else {
+            Library::load(given, false)
+        }
+    }
+
+    /// Reads every record (and unless `records_only`, every workbook) under `paths`;
+    /// unreadable files are passed over.
+    pub fn load(paths: &[PathBuf], records_only: bool) -> Library {
         let mut lib = Library {
             searched: paths.to_vec(),
             ..Library::default()
@@ -33,6 +45,9 @@ impl Library {
         let mut files = Vec::new();
         for p in paths {
             list(p, DEPTH, &mut files);
+        }
+        if records_only {
+            files.retain(|f| f.extension().is_some_and(|e| e == "json"));
         }
         files.sort();
         files.dedup();

@@ -146,16 +146,6 @@ pub fn history_note(checked: &[Checked], previous: &Library, ctx: &Context) -> O
     notes.pop()
 }
 
-/// Where last year's reports are looked for: `--previous` if given, else the output folder
-/// (whose `<year>/` folders hold the records of earlier builds).
-pub fn previous_places(given: &[PathBuf], out: &Path) -> Vec<PathBuf> {
-    if given.is_empty() {
-        vec![out.to_path_buf()]
-    } else {
-        given.to_vec()
-    }
-}
-
 /// Reads and checks one file on its own (no batch: an aggregate is checked as typed).
 pub fn check_file(file: &Path, ctx: &Context, preview: Option<&Preview>) -> Checked {
     let mut c = read(file);

@@ -56,7 +56,7 @@ pub fn check_files(
             anyhow::bail!("找不到上年报告 {}。请确认 --previous 的路径。", p.display());
         }
     }
-    let library = Library::load(&batch::previous_places(previous, out));
+    let library = Library::for_batch(previous, out);
     let checked = batch::check_all(&files, &ctx, preview, &library);
     let notes = batch::history_note(&checked, &library, &ctx)
         .into_iter()
