@@ -93,6 +93,8 @@ pub struct Toolkit<'a> {
     pub out: &'a Path,
     /// Build agencies with errors too, as marked drafts (`build --force`).
     pub force: bool,
+    /// `SOURCE_DATE_EPOCH`: the PDF date of reports without a 发布日期.
+    pub source_date: Option<i64>,
 }
 
 /// Builds every workbook without errors (with `force`, every readable one, marked as a draft);
@@ -201,8 +203,9 @@ fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
             format!("{}年", report.info.year.unwrap_or_default()),
         ],
         date: report.info.published,
+        source_date: kit.source_date,
     };
-    let pdf = pdf::write(&laid, kit.fonts, &meta);
+    let pdf = pdf::write(&laid, kit.fonts, &meta)?;
     let mark = draft.then_some(DRAFT_MARK);
     let xlsx = xlsx::write_report(report, &title, report.info.published, mark)
         .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?;

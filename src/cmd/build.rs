@@ -41,6 +41,9 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
         templates: &templates,
         out,
         force,
+        source_date: std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.trim().parse().ok()),
     };
     // Not held while building: a dependency that prints a warning from a worker thread would
     // wait for it forever.

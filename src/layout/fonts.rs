@@ -2,15 +2,16 @@
 //! (方正小标宋, 仿宋_GB2312, 黑体, 楷体_GB2312, 宋体 where the machine has them), free CJK fonts
 //! after. Discovery covers the system folders and a `fonts/` folder the user fills.
 //!
-//! Every face is parsed once per process (a CJK collection is 20–30 MB) and shared by all
-//! reports of a batch; a PDF embeds only the glyphs it uses.
+//! A lazy font store (typst-kit's `FontStore` is the model): a face is the font file's memory
+//! map (a CJK collection is 20–30 MB, never copied) and its index; glyph ids and advances are
+//! read through ttf-parser (binary-searched `cmap`, `hmtx`) on first use and remembered. The
+//! PDF writer subsets from the same bytes; nothing here knows the PDF library.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Result, bail};
-use printpdf::ParsedFont;
 
 use crate::config::{Config, FontChoice};
 
@@ -110,59 +111,91 @@ impl Role {
     }
 }
 
-/// One parsed face.
+/// The bytes of a font file, shared by every face in it and every thread.
+pub type FontData = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// A glyph as layout and the PDF need it: its id in the face and its advance in em.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub id: u16,
+    pub advance: f32,
+}
+
+/// One face of a font file.
 pub struct Face {
     pub family: String,
     pub path: PathBuf,
     pub index: u32,
-    pub parsed: ParsedFont,
+    data: FontData,
     units_per_em: f32,
-    /// Advances in em of the Basic Multilingual Plane, NaN where the face has no glyph, filled
-    /// 256 characters at a time on first use: layout asks for the same characters many times
-    /// and the font tables answer slowly. A memo of the font, not state: same answers always.
-    bmp: Vec<OnceLock<Box<[f32]>>>,
+    /// Glyphs of the Basic Multilingual Plane, filled 256 characters at a time on first use
+    /// (layout asks for the same characters many times). A memo of the font, not state: the
+    /// same answers always.
+    bmp: Vec<OnceLock<Box<[Option<Glyph>]>>>,
 }
 
 impl Face {
-    fn new(family: String, path: PathBuf, index: u32, parsed: ParsedFont) -> Face {
-        let upem = parsed.pdf_font_metrics.units_per_em as f32;
-        let mut face = Face {
+    /// The face at `index` of `data`, if ttf-parser can read it.
+    fn new(family: String, path: PathBuf, data: FontData, index: u32) -> Option<Face> {
+        let upem = ttf_parser::Face::parse((*data).as_ref(), index)
+            .ok()?
+            .units_per_em() as f32;
+        Some(Face {
             family,
             path,
             index,
-            parsed,
+            data,
             units_per_em: if upem > 0.0 { upem } else { 1000.0 },
-            bmp: Vec::new(),
-        };
-        face.bmp = (0..256).map(|_| OnceLock::new()).collect();
-        face
+            bmp: (0..256).map(|_| OnceLock::new()).collect(),
+        })
     }
 
-    fn lookup(&self, c: char) -> Option<f32> {
-        let gid = self.parsed.lookup_glyph_index(c as u32)?;
-        if gid == 0 {
-            return None;
-        }
-        Some(self.parsed.get_horizontal_advance(gid) as f32 / self.units_per_em)
+    /// The whole font file (a collection holds several faces): what a subsetter reads.
+    pub fn data(&self) -> &[u8] {
+        (*self.data).as_ref()
+    }
+
+    /// The face's PostScript name (`NotoSerifCJKsc-Regular`), as a PDF names the font.
+    pub fn postscript_name(&self) -> Option<String> {
+        self.parsed()?
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+    }
+
+    fn parsed(&self) -> Option<ttf_parser::Face<'_>> {
+        ttf_parser::Face::parse(self.data(), self.index).ok()
+    }
+
+    fn lookup(face: &ttf_parser::Face, upem: f32, c: char) -> Option<Glyph> {
+        let id = face.glyph_index(c).filter(|g| g.0 != 0)?;
+        let advance = face.glyph_hor_advance(id).unwrap_or(0) as f32 / upem;
+        Some(Glyph { id: id.0, advance })
+    }
+
+    /// The glyph that prints `c`, `None` if the face has none.
+    pub fn glyph(&self, c: char) -> Option<Glyph> {
+        let cp = c as u32;
+        let Some(block) = self.bmp.get((cp >> 8) as usize) else {
+            let face = self.parsed()?;
+            return Face::lookup(&face, self.units_per_em, c);
+        };
+        let table = block.get_or_init(|| {
+            let face = self.parsed();
+            (0..256)
+                .map(|i| {
+                    let c = char::from_u32((cp & !0xFF) | i)?;
+                    Face::lookup(face.as_ref()?, self.units_per_em, c)
+                })
+                .collect()
+        });
+        table[(cp & 0xFF) as usize]
     }
 
     /// Advance of `c` in em, `None` if the face has no glyph for it.
     pub fn advance(&self, c: char) -> Option<f32> {
-        let cp = c as u32;
-        let Some(block) = self.bmp.get((cp >> 8) as usize) else {
-            return self.lookup(c);
-        };
-        let table = block.get_or_init(|| {
-            (0..256)
-                .map(|i| {
-                    char::from_u32((cp & !0xFF) | i)
-                        .and_then(|c| self.lookup(c))
-                        .unwrap_or(f32::NAN)
-                })
-                .collect()
-        });
-        let em = table[(cp & 0xFF) as usize];
-        (!em.is_nan()).then_some(em)
+        self.glyph(c).map(|g| g.advance)
     }
 }
 
@@ -209,11 +242,11 @@ impl FontSet {
                 configured.insert(role, configured_face(&mut db, choice)?);
             }
         }
-        FontSet::from_database(&db, &configured)
+        FontSet::from_database(&mut db, &configured)
     }
 
     fn from_database(
-        db: &fontdb::Database,
+        db: &mut fontdb::Database,
         configured: &HashMap<Role, (fontdb::ID, String)>,
     ) -> Result<Arc<FontSet>> {
         let mut faces: Vec<Face> = Vec::new();
@@ -381,9 +414,8 @@ fn find_face(db: &fontdb::Database, wanted: &str) -> Option<fontdb::ID> {
         .map(|f| f.id)
 }
 
-fn load_face(db: &fontdb::Database, id: fontdb::ID, wanted: &str) -> Option<Face> {
-    let info = db.face(id)?;
-    let path = match &info.source {
+fn load_face(db: &mut fontdb::Database, id: fontdb::ID, wanted: &str) -> Option<Face> {
+    let path = match &db.face(id)?.source {
         fontdb::Source::File(p) => p.clone(),
         fontdb::Source::SharedFile(p, _) => p.clone(),
         fontdb::Source::Binary(_) => PathBuf::new(),
@@ -392,10 +424,11 @@ fn load_face(db: &fontdb::Database, id: fontdb::ID, wanted: &str) -> Option<Face
         Some(f) => format!("{f} Bold"),
         None => wanted.to_string(),
     };
-    db.with_face_data(id, |bytes, index| {
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(bytes, index as usize, &mut warnings)?;
-        Some(Face::new(family, path, index, parsed))
-    })
-    .flatten()
+    // SAFETY: the file is memory-mapped instead of copied (73 MB for the three Noto
+    // collections). fontdb's contract is that the file is not modified while mapped; font
+    // files are installed system files or the office's fonts/ folder, which nothing changes
+    // during a run (typst-kit makes the same choice).
+    #[allow(unsafe_code)]
+    let (data, index) = unsafe { db.make_shared_face_data(id)? };
+    Face::new(family, path, data, index)
 }

@@ -365,6 +365,7 @@ pub fn pipeline(bytes: &[u8], fonts: &FontSet, templates: &Templates) {
         subject: String::new(),
         keywords: Vec::new(),
         date: read.report.info.published,
+        source_date: None,
     };
     let _ = pdf::write(&laid, fonts, &meta);
     let _ = xlsx::write_report(&read.report, document.title(), None, None);
