@@ -25,14 +25,22 @@ pub struct Library {
 
 impl Library {
     /// Where `check` and `build` look: the files and folders of `--previous` if given (records
-    /// and workbooks), else the records earlier builds left in the output folder — its office
-    /// workbooks and output XLSX are not read again.
-    pub fn for_batch(given: &[PathBuf], out: &Path) -> Library {
-        if given.is_empty() {
-            Library::load(&[out.to_path_buf()], true)
-        } else {
-            Library::load(given, false)
+    /// and workbooks), else the records earlier builds left in `<out>/<year - 1>/` for each
+    /// year of the batch — not this year's outputs, nor the office's workbooks.
+    pub fn for_batch(given: &[PathBuf], out: &Path, years: &[i32]) -> Library {
+        if !given.is_empty() {
+            return Library::load(given, false);
         }
+        let mut folders: Vec<PathBuf> = years
+            .iter()
+            .map(|y| out.join((y - 1).to_string()))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        let mut lib = Library::load(&folders, true);
+        // Say where was looked as the office knows it: the output folder.
+        lib.searched = vec![out.to_path_buf()];
+        lib
     }
 
     /// Reads every record (and unless `records_only`, every workbook) under `paths`;

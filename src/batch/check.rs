@@ -63,6 +63,14 @@ pub fn check_all(
     preview: Option<&Preview>,
     previous: &Library,
 ) -> Vec<Checked> {
+    let mut checked = read_all(files, ctx, preview);
+    cross_check(&mut checked, previous, ctx);
+    checked
+}
+
+/// Every file read and checked on its own (aggregates summed from their members): what the
+/// batch checks then compare, and what says which years' reports of the year before to load.
+pub fn read_all(files: &[PathBuf], ctx: &Context, preview: Option<&Preview>) -> Vec<Checked> {
     let mut checked: Vec<Checked> = files.par_iter().map(|f| read(f)).collect();
     let plan = super::sums::plan(&checked);
     checked
@@ -71,13 +79,18 @@ pub fn check_all(
         .filter(|(i, _)| !plan.aggregates.contains(i))
         .for_each(|(_, c)| run_rules(c, ctx, preview));
     super::sums::compute(&mut checked, &plan, |c| run_rules(c, ctx, preview));
-    clashes(&mut checked);
-    across(&mut checked);
-    history(&mut checked, previous, ctx);
-    for c in &mut checked {
+    checked
+}
+
+/// The checks across the batch's workbooks and against last year's reports, then the office's
+/// severities.
+pub fn cross_check(checked: &mut [Checked], previous: &Library, ctx: &Context) {
+    clashes(checked);
+    across(checked);
+    history(checked, previous, ctx);
+    for c in checked.iter_mut() {
         ctx.settings.apply(&mut c.findings);
     }
-    checked
 }
 
 /// Whether a workbook was read at all (the batch and history checks need its report).

@@ -56,8 +56,10 @@ pub fn check_files(
             anyhow::bail!("找不到上年报告 {}。请确认 --previous 的路径。", p.display());
         }
     }
-    let library = Library::for_batch(previous, out);
-    let checked = batch::check_all(&files, &ctx, preview, &library);
+    let mut checked = batch::read_all(&files, &ctx, preview);
+    let years: Vec<i32> = checked.iter().filter_map(|c| c.report.info.year).collect();
+    let library = Library::for_batch(previous, out, &years);
+    batch::cross_check(&mut checked, &library, &ctx);
     let notes = batch::history_note(&checked, &library, &ctx)
         .into_iter()
         .collect();
