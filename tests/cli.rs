@@ -134,3 +134,30 @@ fn fonts_explains_each_role_and_honours_nianbao_toml() {
     assert_eq!(code, 2);
     assert!(err.contains("指定的字体「不存在的字体」"), "{err}");
 }
+
+/// `--jobs 1` and all cores write the same bytes, and progress lines appear in a log only for
+/// batches big enough to need them.
+#[test]
+fn one_job_or_many_give_the_same_files() {
+    let reports: Vec<_> = sample_sources()
+        .iter()
+        .map(|p| report_from_toml(p))
+        .collect();
+    let ws = workspace_of(&reports);
+    let (code, _, err) = run(ws.path(), &["build", "--jobs", "1", "--out", "one"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("生成：3/3"), "{err}");
+    let (code, _, err) = run(ws.path(), &["build", "--out", "all"]);
+    assert_eq!(code, 0, "{err}");
+    for r in &reports {
+        for ext in ["pdf", "xlsx"] {
+            let name = format!("2025/{}.{ext}", r.info.agency);
+            let one = std::fs::read(ws.path().join("one").join(&name)).unwrap();
+            let all = std::fs::read(ws.path().join("all").join(&name)).unwrap();
+            assert!(one == all, "{name} differs between --jobs 1 and all cores");
+        }
+    }
+    let (code, _, err) = run(ws.path(), &["check", "-j", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--jobs 至少为 1"), "{err}");
+}

@@ -95,6 +95,8 @@ pub struct Toolkit<'a> {
     pub force: bool,
     /// `SOURCE_DATE_EPOCH`: the PDF date of reports without a 发布日期.
     pub source_date: Option<i64>,
+    /// Called once per agency built or refused (for progress; from worker threads).
+    pub tick: &'a (dyn Fn() + Sync),
 }
 
 /// Builds every workbook without errors (with `force`, every readable one, marked as a draft);
@@ -103,13 +105,18 @@ pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
     checked
         .par_iter()
         .map(|c| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
-                .unwrap_or_else(|_| {
-                    Built::of(
-                        c,
-                        Outcome::SystemError("排版时发生内部错误，请把该工作簿发给技术支持".into()),
-                    )
-                })
+            let built =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
+                    .unwrap_or_else(|_| {
+                        Built::of(
+                            c,
+                            Outcome::SystemError(
+                                "排版时发生内部错误，请把该工作簿发给技术支持".into(),
+                            ),
+                        )
+                    });
+            (kit.tick)();
+            built
         })
         .collect()
 }

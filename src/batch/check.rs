@@ -63,15 +63,28 @@ pub fn check_all(
     preview: Option<&Preview>,
     previous: &Library,
 ) -> Vec<Checked> {
-    let mut checked = read_all(files, ctx, preview);
+    let mut checked = read_all(files, ctx, preview, &|| {});
     cross_check(&mut checked, previous, ctx);
     checked
 }
 
 /// Every file read and checked on its own (aggregates summed from their members): what the
 /// batch checks then compare, and what says which years' reports of the year before to load.
-pub fn read_all(files: &[PathBuf], ctx: &Context, preview: Option<&Preview>) -> Vec<Checked> {
-    let mut checked: Vec<Checked> = files.par_iter().map(|f| read(f)).collect();
+/// `tick` is called once per file read (for progress; from worker threads).
+pub fn read_all(
+    files: &[PathBuf],
+    ctx: &Context,
+    preview: Option<&Preview>,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<Checked> {
+    let mut checked: Vec<Checked> = files
+        .par_iter()
+        .map(|f| {
+            let c = read(f);
+            tick();
+            c
+        })
+        .collect();
     let plan = super::sums::plan(&checked);
     checked
         .par_iter_mut()

@@ -36,6 +36,8 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
     for t in &templates.overridden {
         writeln!(stderr, "使用自定义模板 {t}")?;
     }
+    let progress = super::progress::Progress::new("生成", checked.len());
+    let tick = || progress.tick();
     let kit = Toolkit {
         fonts: &fonts,
         templates: &templates,
@@ -44,11 +46,13 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
         source_date: std::env::var("SOURCE_DATE_EPOCH")
             .ok()
             .and_then(|s| s.trim().parse().ok()),
+        tick: &tick,
     };
     // Not held while building: a dependency that prints a warning from a worker thread would
     // wait for it forever.
     drop(stderr);
     let results = batch::build_all(checked, &kit);
+    progress.finish();
     let mut stderr = std::io::stderr().lock();
     for f in results.iter().flat_map(|r| &r.findings) {
         write!(stderr, "{}", render_finding(f))?;

@@ -56,7 +56,9 @@ pub fn check_files(
             anyhow::bail!("找不到上年报告 {}。请确认 --previous 的路径。", p.display());
         }
     }
-    let mut checked = batch::read_all(&files, &ctx, preview);
+    let progress = super::progress::Progress::new("校验", files.len());
+    let mut checked = batch::read_all(&files, &ctx, preview, &|| progress.tick());
+    progress.finish();
     let years: Vec<i32> = checked.iter().filter_map(|c| c.report.info.year).collect();
     let library = Library::for_batch(previous, out, &years);
     batch::cross_check(&mut checked, &library, &ctx);

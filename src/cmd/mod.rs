@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod fonts;
 mod new;
+mod progress;
 mod rules;
 mod status;
 
@@ -96,7 +97,7 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao check [路径]... [--format text|json] [--previous 路径]... [--report 文件]"
+        override_usage = "nianbao check [路径]... [--format text|json] [--previous 路径]... [--report 文件] [--jobs 数量]"
     )]
     Check {
         /// 工作簿文件或文件夹
@@ -111,12 +112,15 @@ enum Command {
         /// 同时把问题清单写入检查报告工作簿（.xlsx），便于按机关筛选、转发
         #[arg(long, value_name = "文件")]
         report: Option<PathBuf>,
+        /// 同时处理的工作簿数（默认：全部处理器核心）
+        #[arg(long, short = 'j', value_name = "数量")]
+        jobs: Option<usize>,
     },
     /// 校验后为每个没有错误的机关生成 PDF 和 XLSX（默认 input/ → output/）
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--force]"
+        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--force] [--jobs 数量]"
     )]
     Build {
         /// 工作簿文件或文件夹
@@ -128,6 +132,9 @@ enum Command {
         /// 有错误的机关也生成（每页标注「草稿——未通过校验」，供退回修改时参考，不得发布）
         #[arg(long)]
         force: bool,
+        /// 同时处理的工作簿数（默认：全部处理器核心）
+        #[arg(long, short = 'j', value_name = "数量")]
+        jobs: Option<usize>,
         /// 输出文件夹（默认 output）
         #[arg(
             long,
@@ -174,13 +181,17 @@ pub fn run() -> ExitCode {
             format,
             previous,
             report,
-        } => check::run(&paths, format, &previous, report.as_deref()),
+            jobs,
+        } => with_jobs(jobs, || {
+            check::run(&paths, format, &previous, report.as_deref())
+        }),
         Command::Build {
             paths,
             out,
             previous,
             force,
-        } => build::run(&paths, &out, &previous, force),
+            jobs,
+        } => with_jobs(jobs, || build::run(&paths, &out, &previous, force)),
         Command::Fonts => fonts::run(),
         Command::Rules { markdown } => rules::run(markdown),
         Command::Status { paths, out } => status::run(&paths, &out),
@@ -195,6 +206,25 @@ pub fn run() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Runs `command` on a thread pool of `jobs` threads (all cores when not given): a pool of
+/// its own, not rayon's global one, so nothing outlives the command.
+fn with_jobs(
+    jobs: Option<usize>,
+    command: impl FnOnce() -> Result<ExitCode> + Send,
+) -> Result<ExitCode> {
+    let Some(jobs) = jobs else {
+        return command();
+    };
+    if jobs == 0 {
+        anyhow::bail!("--jobs 至少为 1。");
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| anyhow::anyhow!("无法启动 {jobs} 个工作线程：{e}"))?;
+    pool.install(command)
 }
 
 /// clap's messages are English; users get them in Chinese. Help and version print as usual.
