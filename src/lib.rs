@@ -7,6 +7,7 @@ pub mod aggregate;
 pub mod batch;
 pub mod cmd;
 pub mod config;
+pub mod digest;
 pub mod doc;
 pub mod export;
 pub mod finding;

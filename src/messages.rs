@@ -56,6 +56,12 @@ pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
         "已生成 {written} 个机关的 PDF 和 XLSX（{}），用时 {seconds:.1} 秒。\n",
         out.display()
     );
+    let reused = results.iter().filter(|r| r.reused).count();
+    if reused > 0 {
+        s.push_str(&format!(
+            "其中 {reused} 个机关的工作簿、模板、字体和设置都没有变化，沿用上次生成的文件（nianbao build --rebuild 全部重新生成）。\n"
+        ));
+    }
     if !drafts.is_empty() {
         s.push_str(&format!(
             "其中 {} 个是未通过校验的草稿（--force），每页标有「{}」，不得发布：\n",

@@ -33,6 +33,8 @@ pub struct Templates {
     tera: Tera,
     /// Which templates came from the user's folder, for messages.
     pub overridden: Vec<String>,
+    /// A hash of every template's text: a changed template rebuilds every report.
+    pub fingerprint: String,
 }
 
 impl Templates {
@@ -59,9 +61,18 @@ impl Templates {
             };
             sources.push((name.to_string(), source));
         }
+        let all: String = sources
+            .iter()
+            .map(|(name, text)| format!("{name}\0{text}\0"))
+            .collect();
+        let fingerprint = crate::digest::sha256_hex(all.as_bytes());
         tera.add_raw_templates(sources)
             .map_err(|e| anyhow::anyhow!("模板有错误：{}", describe(&e)))?;
-        Ok(Templates { tera, overridden })
+        Ok(Templates {
+            tera,
+            overridden,
+            fingerprint,
+        })
     }
 
     /// The report as Markdown.

@@ -161,10 +161,16 @@ fn sample_outputs() -> Vec<String> {
             ["pdf", "xlsx", "json"].map(|ext| format!("output/2025/{a}.{ext}"))
         })
         .collect();
-    // The office's files of the batch.
+    // The office's files of the batch, and the build manifest.
     out.extend(
-        ["检查报告.xlsx", "汇总.xlsx", "发布清单.xlsx", "index.html"]
-            .map(|f| format!("output/2025/{f}")),
+        [
+            "检查报告.xlsx",
+            "汇总.xlsx",
+            "发布清单.xlsx",
+            "index.html",
+            ".nianbao-manifest.json",
+        ]
+        .map(|f| format!("output/2025/{f}")),
     );
     out.sort();
     out

@@ -14,6 +14,7 @@ use crate::record::Record;
 use crate::render::Templates;
 use crate::xlsx;
 
+use super::manifest::{self, Manifest};
 use super::{Checked, file_stem, write_all};
 
 /// What building one agency gave.
@@ -24,6 +25,10 @@ pub struct Built {
     pub outcome: Outcome,
     /// Findings made while building (characters no font has).
     pub findings: Vec<Finding>,
+    /// The hash of what the files were made from (`manifest`), when they were written.
+    pub inputs: Option<String>,
+    /// The files of an earlier build were kept: nothing they are made from changed.
+    pub reused: bool,
 }
 
 /// How building one agency ended.
@@ -55,6 +60,8 @@ impl Built {
             agency: c.agency(),
             outcome,
             findings: Vec::new(),
+            inputs: None,
+            reused: false,
         }
     }
 
@@ -97,6 +104,10 @@ pub struct Toolkit<'a> {
     pub source_date: Option<i64>,
     /// Called once per agency built or refused (for progress; from worker threads).
     pub tick: &'a (dyn Fn() + Sync),
+    /// The hash of what all reports share (`manifest::common_inputs`).
+    pub common_inputs: &'a str,
+    /// The manifests of earlier builds by year folder; empty with `build --rebuild`.
+    pub manifests: &'a std::collections::BTreeMap<PathBuf, Manifest>,
 }
 
 /// Builds every workbook without errors (with `force`, every readable one, marked as a draft);
@@ -131,6 +142,36 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     if draft && (!kit.force || unbuildable) {
         return Built::of(c, Outcome::Rejected { errors });
     }
+    let inputs = manifest::report_inputs(kit.common_inputs, c, draft);
+    if let Some(built) = inputs.as_deref().and_then(|i| reuse(c, kit, i)) {
+        return built;
+    }
+    let mut built = write_one(c, kit, draft);
+    built.inputs = inputs;
+    built
+}
+
+/// The files of an earlier build of exactly these inputs, if they are all still there.
+fn reuse(c: &Checked, kit: &Toolkit, inputs: &str) -> Option<Built> {
+    let [pdf, ..] = output_paths(kit.out, &c.report);
+    let dir = pdf.parent()?;
+    let name = pdf.file_name()?.to_str()?;
+    let entry = kit.manifests.get(dir)?.reusable(dir, name, inputs)?;
+    let outcome = Outcome::Written {
+        outputs: entry.outputs.iter().map(|(n, _)| dir.join(n)).collect(),
+        title: entry.title.clone(),
+        pages: entry.pages,
+        draft: entry.draft,
+    };
+    Some(Built {
+        inputs: Some(inputs.to_string()),
+        reused: true,
+        ..Built::of(c, outcome)
+    })
+}
+
+/// Typesets one report and writes its files.
+fn write_one(c: &Checked, kit: &Toolkit, draft: bool) -> Built {
     match render_one(c, kit, draft) {
         Ok(Rendered::Files {
             pdf,
@@ -167,6 +208,39 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
         },
         Err(e) => Built::of(c, Outcome::Failed(format!("{e:#}"))),
     }
+}
+
+/// The manifests updated with what was just built or reused. An entry of a report not built
+/// this time stays: it is reused only for the same inputs, and a refused report is refused
+/// before its entry is looked at.
+pub fn updated_manifests(
+    mut manifests: std::collections::BTreeMap<PathBuf, Manifest>,
+    results: &[Built],
+) -> std::collections::BTreeMap<PathBuf, Manifest> {
+    for b in results {
+        let Outcome::Written {
+            outputs,
+            title,
+            pages,
+            draft,
+        } = &b.outcome
+        else {
+            continue;
+        };
+        let (Some(pdf), Some(inputs)) = (outputs.first(), &b.inputs) else {
+            continue;
+        };
+        let (Some(dir), Some(name)) = (pdf.parent(), pdf.file_name()) else {
+            continue;
+        };
+        let entry = manifest::entry(inputs.clone(), title, *pages, *draft, outputs);
+        manifests
+            .entry(dir.to_path_buf())
+            .or_default()
+            .reports
+            .insert(name.to_string_lossy().to_string(), entry);
+    }
+    manifests
 }
 
 /// Where a report's PDF, XLSX and record go: `<out>/<year>/<agency>.pdf|.xlsx|.json`.

@@ -5,6 +5,7 @@
 
 mod build;
 mod check;
+pub mod manifest;
 mod sums;
 
 pub use build::*;

@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 
+use crate::batch::manifest::{self, Manifest};
 use crate::batch::{self, Built, Checked, Outcome, Preview, Toolkit};
 use crate::export::{check_report, publication, summary};
 use crate::finding::Finding;
@@ -16,7 +17,13 @@ use crate::model::Report;
 use super::check::{Checks, check_files};
 use super::toolkit;
 
-pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> Result<ExitCode> {
+pub fn run(
+    paths: &[PathBuf],
+    out: &Path,
+    previous: &[PathBuf],
+    force: bool,
+    rebuild: bool,
+) -> Result<ExitCode> {
     let started = Instant::now();
     let (fonts, templates) = toolkit(paths)?;
     let checks = check_files(
@@ -36,6 +43,27 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
     for t in &templates.overridden {
         writeln!(stderr, "使用自定义模板 {t}")?;
     }
+    let source_date = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
+    let config = std::fs::read(crate::config::FILE).unwrap_or_default();
+    let common_inputs = manifest::common_inputs(
+        &templates.fingerprint,
+        &config,
+        &fonts.fingerprint(),
+        source_date,
+    );
+    let manifests = year_folders(out, checked)
+        .into_iter()
+        .map(|dir| {
+            let m = if rebuild {
+                Manifest::default()
+            } else {
+                Manifest::load(&dir)
+            };
+            (dir, m)
+        })
+        .collect();
     let progress = super::progress::Progress::new("生成", checked.len());
     let tick = || progress.tick();
     let kit = Toolkit {
@@ -43,16 +71,24 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
         templates: &templates,
         out,
         force,
-        source_date: std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|s| s.trim().parse().ok()),
+        source_date,
         tick: &tick,
+        common_inputs: &common_inputs,
+        manifests: &manifests,
     };
     // Not held while building: a dependency that prints a warning from a worker thread would
     // wait for it forever.
     drop(stderr);
     let results = batch::build_all(checked, &kit);
     progress.finish();
+    for (dir, m) in batch::updated_manifests(manifests, &results) {
+        // Without its manifest the next build makes everything anew: worth a warning only.
+        if !m.reports.is_empty()
+            && let Err(e) = m.save(&dir)
+        {
+            eprintln!("警告：无法写入 {} 中的生成记录：{e}", dir.display());
+        }
+    }
     let mut stderr = std::io::stderr().lock();
     for f in results.iter().flat_map(|r| &r.findings) {
         write!(stderr, "{}", render_finding(f))?;
@@ -81,6 +117,18 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf], force: bool) -> 
         1
     };
     Ok(ExitCode::from(code))
+}
+
+/// The year folders the batch's reports go to.
+fn year_folders(out: &Path, checked: &[Checked]) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = checked
+        .iter()
+        .filter_map(|c| c.report.info.year)
+        .map(|y| out.join(y.to_string()))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
 }
 
 /// The office's files for each year of the batch, in `<out>/<year>/`: the check report of its

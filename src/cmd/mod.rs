@@ -120,7 +120,7 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--force] [--jobs 数量]"
+        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--force] [--rebuild] [--jobs 数量]"
     )]
     Build {
         /// 工作簿文件或文件夹
@@ -132,6 +132,9 @@ enum Command {
         /// 有错误的机关也生成（每页标注「草稿——未通过校验」，供退回修改时参考，不得发布）
         #[arg(long)]
         force: bool,
+        /// 全部重新生成（默认跳过工作簿、模板、字体和设置都没有变化的机关）
+        #[arg(long)]
+        rebuild: bool,
         /// 同时处理的工作簿数（默认：全部处理器核心）
         #[arg(long, short = 'j', value_name = "数量")]
         jobs: Option<usize>,
@@ -190,8 +193,9 @@ pub fn run() -> ExitCode {
             out,
             previous,
             force,
+            rebuild,
             jobs,
-        } => with_jobs(jobs, || build::run(&paths, &out, &previous, force)),
+        } => with_jobs(jobs, || build::run(&paths, &out, &previous, force, rebuild)),
         Command::Fonts => fonts::run(),
         Command::Rules { markdown } => rules::run(markdown),
         Command::Status { paths, out } => status::run(&paths, &out),

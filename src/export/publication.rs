@@ -5,7 +5,6 @@
 use std::path::Path;
 
 use rust_xlsxwriter::{Format, Url, Workbook, XlsxError};
-use sha2::{Digest, Sha256};
 
 use crate::batch::{Built, Outcome};
 use crate::xlsx::grid::Styles;
@@ -49,7 +48,7 @@ pub fn entries(results: &[&Built]) -> Vec<Entry> {
                     xlsx: name(xlsx),
                     pages: *pages,
                     pdf_bytes: bytes.len() as u64,
-                    sha256: hex(&Sha256::digest(&bytes)),
+                    sha256: crate::digest::sha256_hex(&bytes),
                     built_at: modified.map(utc).unwrap_or_default(),
                 })
             }
@@ -64,10 +63,6 @@ fn name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn utc(t: std::time::SystemTime) -> String {

@@ -328,6 +328,28 @@ impl FontSet {
         }))
     }
 
+    /// What identifies the faces in use: each one's family, file, index, size and time of
+    /// change. A font installed, removed or updated changes it, and every report is rebuilt.
+    pub fn fingerprint(&self) -> String {
+        let mut s = String::new();
+        for f in &self.faces {
+            let meta = std::fs::metadata(&f.path).ok();
+            let modified = meta
+                .as_ref()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            s.push_str(&format!(
+                "{}\0{}\0{}\0{}\0{modified}\n",
+                f.family,
+                f.path.display(),
+                f.index,
+                meta.map_or(0, |m| m.len())
+            ));
+        }
+        crate::digest::sha256_hex(s.as_bytes())
+    }
+
     /// The faces of `role`, primary first.
     pub fn chain(&self, role: Role) -> &[usize] {
         self.roles.get(&role).map(Vec::as_slice).unwrap_or(&[])
