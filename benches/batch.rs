@@ -7,6 +7,7 @@
 //!
 //!     cargo bench --bench batch                       # N = 100 and N = 1000
 //!     NIANBAO_BENCH_N=300 cargo bench --bench batch   # one N
+//!     NIANBAO_BENCH_BIN=/path/to/older/nianbao cargo bench --bench batch   # compare builds
 //!
 //! Prints per N: reports/s, ms per report (wall and CPU), PDF size (mean, max), peak RSS;
 //! `check` of the same workbooks; a cold start (one report, a fresh process); and where one
@@ -111,7 +112,9 @@ struct Measured {
 fn run(dir: &Path, args: &[&str]) -> Measured {
     let before = children();
     let t = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+    // NIANBAO_BENCH_BIN: another build of nianbao to measure the same way (before and after).
+    let bin = std::env::var("NIANBAO_BENCH_BIN").unwrap_or(env!("CARGO_BIN_EXE_nianbao").into());
+    let out = Command::new(bin)
         .current_dir(dir)
         .env("NIANBAO_TODAY", "2026-02-01")
         .args(args)
