@@ -96,7 +96,14 @@ pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     }
     compress(&mut lo);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)?;
+    // Dictionaries (fonts' /W arrays, pages, the outline) packed into compressed object
+    // streams with a cross-reference stream: PDF 1.5, about 5% of a report.
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .compression_level(COMPRESSION)
+        .build();
+    lo.save_with_options(&mut bytes, options)?;
     Ok(bytes)
 }
 
