@@ -5,6 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::finding::{Code, Finding};
 use crate::model::Report;
 use crate::schema::{self, input};
@@ -84,40 +86,55 @@ fn named_elsewhere(entries: &[Entry]) -> Vec<(usize, Finding)> {
     let mut lengths: Vec<usize> = names.keys().map(|n| n.chars().count()).collect();
     lengths.sort_unstable();
     lengths.dedup();
+    // One report's prose at a time, in parallel: a batch of a thousand is mostly this.
+    entries
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, e)| named_in(entries, &kinds, &names, &lengths, i, e))
+        .collect()
+}
+
+/// K1 for one report of the batch.
+fn named_in(
+    entries: &[Entry],
+    kinds: &[AgencyKind],
+    names: &HashMap<&str, Vec<usize>>,
+    lengths: &[usize],
+    i: usize,
+    e: &Entry,
+) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let own = e.report.info.agency.trim();
-        if kinds[i] == AgencyKind::Government || own.is_empty() {
-            continue;
-        }
-        let mut reported = HashSet::new();
-        for p in e.report.paragraphs() {
-            for s in sentences(&p.text) {
-                for (j, name) in subjects(s, &names, &lengths) {
-                    let other = &entries[j];
-                    let full = other.report.info.agency.trim();
-                    if j == i
-                        || kinds[j] != kinds[i]
-                        || full == own
-                        || own.contains(name)
-                        || !reported.insert(j)
-                    {
-                        continue;
-                    }
-                    let mut f = Finding::new(
-                        Code::K1,
-                        format!(
-                            "正文提到「{full}」（本批另一个机关）：「{}」。如果是照搬其他单位的报告，请改为本机关的情况。",
-                            excerpt(s, 30)
-                        ),
-                    )
-                    .related(Some(other.file), input::SHEET_INFO, None, format!("「{full}」的工作簿"));
-                    f = match &p.source {
-                        Some(src) => f.at(&src.sheet, Some(src.a1())),
-                        None => f.at(input::SHEET_TEXT, None),
-                    };
-                    out.push((i, f));
+    let own = e.report.info.agency.trim();
+    if kinds[i] == AgencyKind::Government || own.is_empty() {
+        return out;
+    }
+    let mut reported = HashSet::new();
+    for p in e.report.paragraphs() {
+        for s in sentences(&p.text) {
+            for (j, name) in subjects(s, names, lengths) {
+                let other = &entries[j];
+                let full = other.report.info.agency.trim();
+                if j == i
+                    || kinds[j] != kinds[i]
+                    || full == own
+                    || own.contains(name)
+                    || !reported.insert(j)
+                {
+                    continue;
                 }
+                let mut f = Finding::new(
+                    Code::K1,
+                    format!(
+                        "正文提到「{full}」（本批另一个机关）：「{}」。如果是照搬其他单位的报告，请改为本机关的情况。",
+                        excerpt(s, 30)
+                    ),
+                )
+                .related(Some(other.file), input::SHEET_INFO, None, format!("「{full}」的工作簿"));
+                f = match &p.source {
+                    Some(src) => f.at(&src.sheet, Some(src.a1())),
+                    None => f.at(input::SHEET_TEXT, None),
+                };
+                out.push((i, f));
             }
         }
     }
@@ -185,7 +202,7 @@ fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
     for key in schema::PROSE_SECTIONS {
         let grams: Vec<HashSet<u64>> = entries
-            .iter()
+            .par_iter()
             .map(|e| section_grams(e.report, key))
             .collect();
         let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
@@ -198,30 +215,33 @@ fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
             .iter()
             .map(|g| g.iter().filter(|h| index[h].len() <= COMMON).count())
             .collect();
-        for (i, section) in grams.iter().enumerate() {
-            let own = distinctive[i];
-            if own == 0 {
-                continue;
-            }
-            let mut shared: HashMap<usize, usize> = HashMap::new();
-            for h in section {
-                let posting = &index[h];
-                if posting.len() > COMMON {
-                    continue;
+        let found: Vec<(usize, Finding)> = grams
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, section)| {
+                let own = distinctive[i];
+                if own == 0 {
+                    return None;
                 }
-                for &j in posting.iter().filter(|j| **j < i) {
-                    *shared.entry(j).or_default() += 1;
+                let mut shared: HashMap<usize, usize> = HashMap::new();
+                for h in section {
+                    let posting = &index[h];
+                    if posting.len() > COMMON {
+                        continue;
+                    }
+                    for &j in posting.iter().filter(|j| **j < i) {
+                        *shared.entry(j).or_default() += 1;
+                    }
                 }
-            }
-            let best = shared
-                .into_iter()
-                .map(|(j, n)| (j, n as f64 / own.min(distinctive[j]).max(1) as f64))
-                .filter(|(_, share)| *share >= COPY_SHARE)
-                .max_by(|a, b| a.1.total_cmp(&b.1));
-            if let Some((j, share)) = best {
-                out.push((i, copied(entries, i, j, key, share)));
-            }
-        }
+                let (j, share) = shared
+                    .into_iter()
+                    .map(|(j, n)| (j, n as f64 / own.min(distinctive[j]).max(1) as f64))
+                    .filter(|(_, share)| *share >= COPY_SHARE)
+                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+                Some((i, copied(entries, i, j, key, share)))
+            })
+            .collect();
+        out.extend(found);
     }
     out
 }
