@@ -203,6 +203,17 @@ fn a_list_of_names_sums_only_those_agencies() {
     };
     assert!(line(CITY).contains("需重新生成"), "{out}");
     assert!(line(&parts[1].info.agency).contains("已生成"), "{out}");
+
+    // The next build makes the changed member and the aggregate anew, and reuses the other two.
+    let (code, _, err) = run(ws.path(), &["build", "input"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("其中 2 个机关的工作簿"), "{err}");
+    let (_, out, _) = run(ws.path(), &["status"]);
+    let city = out
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(CITY))
+        .unwrap_or_default();
+    assert!(city.contains("已生成"), "{out}");
 }
 
 #[test]
