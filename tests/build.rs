@@ -453,14 +453,9 @@ fn a_broken_custom_template_is_p1_for_every_agency() {
 #[test]
 fn the_gate_builds_drafts_only_when_forced_and_marks_every_page() {
     let ws = sample_workspace();
-    let mut broken = report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml"));
-    broken.info.agency = "江岚县水务局".into();
-    set(
-        &mut broken.t3,
-        TableId::T3,
-        "new",
-        "total",
-        Value::Number(Decimal::from_int(99)),
+    let broken = wrongly_totalled(
+        report_from_toml(&repo().join("tests/fixtures/samples/江岚县交通运输局.toml")),
+        "江岚县水务局",
     );
     std::fs::write(
         ws.path().join("input/江岚县水务局.xlsx"),

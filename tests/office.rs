@@ -5,8 +5,7 @@ mod common;
 
 use calamine::{Data, Reader, open_workbook_auto};
 use common::*;
-use nianbao::model::{Decimal, Report, Value};
-use nianbao::schema::TableId;
+use nianbao::model::{Report, Value};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};
 
@@ -17,15 +16,7 @@ fn workspace() -> tempfile::TempDir {
         .iter()
         .map(|p| report_from_toml(p))
         .collect();
-    let mut broken = reports[0].clone();
-    broken.info.agency = "江岚县水务局".into();
-    set(
-        &mut broken.t3,
-        TableId::T3,
-        "new",
-        "total",
-        Value::Number(Decimal::from_int(99)),
-    );
+    let mut broken = wrongly_totalled(reports[0].clone(), "江岚县水务局");
     broken.t4.values.remove(&("cases", "review_upheld"));
     reports.push(broken);
     for r in &reports {

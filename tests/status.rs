@@ -5,17 +5,10 @@
 mod common;
 
 use common::*;
-use nianbao::model::{Decimal, Report, Value};
-use nianbao::schema::TableId;
+use nianbao::model::Report;
 
 fn sample(name: &str) -> Report {
     report_from_toml(&repo().join(format!("tests/fixtures/samples/{name}.toml")))
-}
-
-fn renamed(name: &str, agency: &str) -> Report {
-    let mut r = sample(name);
-    r.info.agency = agency.into();
-    r
 }
 
 fn line<'a>(out: &'a str, agency: &str) -> &'a str {
@@ -52,14 +45,7 @@ fn every_state_is_shown_and_counted() {
     };
     write(&sample("江岚县交通运输局"));
     write(&sample("江岚县人民政府办公室"));
-    let mut broken = renamed("江岚县交通运输局", "江岚县水务局");
-    set(
-        &mut broken.t3,
-        TableId::T3,
-        "new",
-        "total",
-        Value::Number(Decimal::from_int(99)),
-    );
+    let broken = wrongly_totalled(sample("江岚县交通运输局"), "江岚县水务局");
     write(&broken);
     let (code, _, err) = run(ws, &["build"]);
     assert_eq!(code, 1, "{err}");

@@ -197,6 +197,20 @@ pub fn workbook_bytes(report: &Report) -> Vec<u8> {
     blank::write_input(report).unwrap()
 }
 
+/// `report` as another agency's, with a 总计 that does not add up (an R1 error): the workbook
+/// an office sends back for correction.
+pub fn wrongly_totalled(mut report: Report, agency: &str) -> Report {
+    report.info.agency = agency.to_string();
+    set(
+        &mut report.t3,
+        TableId::T3,
+        "new",
+        "total",
+        Value::Number(Decimal::from_int(99)),
+    );
+    report
+}
+
 /// A temporary folder with `input/<agency>.xlsx` for each report.
 pub fn workspace_of(reports: &[Report]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
