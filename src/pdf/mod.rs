@@ -34,10 +34,11 @@ pub struct Meta {
     pub source_date: Option<i64>,
 }
 
-/// How hard streams are compressed. Font programs barely compress (CFF outlines are dense:
-/// level 9 saves under 1% over level 1 at several times the time); page content compresses
-/// well at any level.
-const COMPRESSION: u32 = 1;
+/// How hard streams are compressed. Level 1 is zlib-rs's `deflate_quick`, which barely touches
+/// CFF outlines (the 政府办公室 sample's body face: 116.5 KB → 110.4 KB) and gives no saving on
+/// the smaller faces; level 2 packs the same face to 97.1 KB, level 9 to 95.3 KB, at 1.8× and
+/// 2.8× level 1's time (all streams of that report: 2.4, 4.3, 6.6 ms).
+const COMPRESSION: u32 = 2;
 
 /// The PDF bytes of a typeset report; an error only if a face cannot be subset.
 pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {

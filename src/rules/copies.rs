@@ -2,10 +2,12 @@
 //! agencies' sections nearly the same (K2), a self-reference of another kind of agency (K3).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use rayon::prelude::*;
+// The 5-gram sets of a batch are millions of u64 keys: SipHash was a tenth of a `check`.
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use crate::finding::{Code, Finding};
 use crate::model::Report;
@@ -201,11 +203,11 @@ fn place(name: &str) -> Option<&str> {
 fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
     for key in schema::PROSE_SECTIONS {
-        let grams: Vec<HashSet<u64>> = entries
+        let grams: Vec<FxHashSet<u64>> = entries
             .par_iter()
             .map(|e| section_grams(e.report, key))
             .collect();
-        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
         for (i, g) in grams.iter().enumerate() {
             for h in g {
                 index.entry(*h).or_default().push(i);
@@ -223,7 +225,7 @@ fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
                 if own == 0 {
                     return None;
                 }
-                let mut shared: HashMap<usize, usize> = HashMap::new();
+                let mut shared: FxHashMap<usize, usize> = FxHashMap::default();
                 for h in section {
                     let posting = &index[h];
                     if posting.len() > COMMON {
@@ -294,7 +296,7 @@ pub fn section_share(a: &Report, b: &Report, key: &str) -> Option<f64> {
 
 /// Hashes of the character 5-grams of a section, punctuation and digits left out so that
 /// changed figures do not hide a copy; empty for a section too short to judge.
-fn section_grams(report: &Report, key: &str) -> HashSet<u64> {
+fn section_grams(report: &Report, key: &str) -> FxHashSet<u64> {
     let chars: Vec<char> = report
         .text
         .get(key)
@@ -305,12 +307,12 @@ fn section_grams(report: &Report, key: &str) -> HashSet<u64> {
         .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
         .collect();
     if chars.len() < MIN_CHARS {
-        return HashSet::new();
+        return FxHashSet::default();
     }
     chars
         .windows(5)
         .map(|w| {
-            let mut h = DefaultHasher::new();
+            let mut h = FxHasher::default();
             w.hash(&mut h);
             h.finish()
         })
