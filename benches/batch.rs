@@ -224,9 +224,9 @@ fn stages(report: &Report, fonts: &FontSet, templates: &Templates, rounds: u32) 
     let mut markdown = String::new();
     let render = time(&mut || markdown = templates.render(report).expect("render"));
     let mut doc = nianbao::doc::Document::default();
-    let parse = time(&mut || doc = nianbao::doc::parse(&markdown).expect("parse"));
+    let parse = time(&mut || doc = nianbao::doc::parse(&markdown, report).expect("parse"));
     let mut laid = None;
-    let layout = time(&mut || laid = Some(nianbao::layout::layout(&doc, report, fonts)));
+    let layout = time(&mut || laid = Some(nianbao::layout::layout(&doc, fonts)));
     let laid = laid.expect("laid out");
     let meta = nianbao::pdf::Meta {
         title: doc.title().to_string(),

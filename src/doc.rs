@@ -1,13 +1,17 @@
 //! Markdown (the rendered template) → `Document`, the output-independent shape of a report:
-//! a title, headings of four levels, paragraphs, table placeholders and page breaks.
+//! a title, headings of four levels, paragraphs, tables and page breaks. Every output (PDF,
+//! HTML, DOCX) is made from a `Document`, so their words and numbers cannot differ.
 //!
 //! Tables are written in templates as `<!-- table:t3 -->` and page breaks as
-//! `<!-- pagebreak -->`; the table itself comes from the schema and the report, not from text.
+//! `<!-- pagebreak -->`; the table itself comes from the schema and the report, not from text,
+//! and is resolved here once — every cell with its text and spans — so that no output walks
+//! the schema grid against the report again.
 
 use anyhow::{Result, bail};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::schema::{self, TableId};
+use crate::model::{Report, display_value};
+use crate::schema::{self, Content, RowKind, Table, TableId};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -18,8 +22,72 @@ pub enum Block {
         text: String,
     },
     Paragraph(String),
-    Table(TableId),
+    Table(Grid),
     PageBreak,
+}
+
+/// An official table filled in: the schema's printed grid with each cell's text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grid {
+    pub id: TableId,
+    pub cells: Vec<Cell>,
+}
+
+/// One cell of a resolved table, spans included (row and column 0-based).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub row: usize,
+    pub col: usize,
+    pub rows: usize,
+    pub cols: usize,
+    pub text: String,
+    /// An official label (a header); otherwise a figure of the report.
+    pub label: bool,
+}
+
+impl Grid {
+    /// `table` filled from `report`: labels as the schema spells them, figures as entered.
+    pub fn of(table: &Table, report: &Report) -> Grid {
+        let data = report.table(table.id);
+        let cells = table
+            .grid
+            .iter()
+            .map(|c| {
+                let (text, label) = match &c.content {
+                    Content::Label(t) => (t.to_string(), true),
+                    Content::Field(i) => {
+                        let f = &table.fields[*i];
+                        (display_value(data.get(f.row, f.col), f.kind), false)
+                    }
+                };
+                Cell {
+                    row: c.row,
+                    col: c.col,
+                    rows: c.rows,
+                    cols: c.cols,
+                    text,
+                    label,
+                }
+            })
+            .collect();
+        Grid {
+            id: table.id,
+            cells,
+        }
+    }
+
+    /// The schema's table: row kinds, column weights, repeated header rows.
+    pub fn table(&self) -> &'static Table {
+        schema::table(self.id)
+    }
+
+    pub fn rows(&self) -> usize {
+        self.table().rows()
+    }
+
+    pub fn row_kind(&self, row: usize) -> RowKind {
+        self.table().row_kinds[row]
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,9 +108,9 @@ impl Document {
     }
 }
 
-/// Parses rendered Markdown. Unknown table keys are errors (a template typo must not silently
-/// drop an official table).
-pub fn parse(markdown: &str) -> Result<Document> {
+/// Parses rendered Markdown, its tables filled from `report`. Unknown table keys are errors (a
+/// template typo must not silently drop an official table).
+pub fn parse(markdown: &str, report: &Report) -> Result<Document> {
     let mut blocks = Vec::new();
     let mut text = String::new();
     let mut open: Option<Open> = None;
@@ -72,7 +140,7 @@ pub fn parse(markdown: &str) -> Result<Document> {
             Event::Text(s) | Event::Code(s) => text.push_str(&s),
             Event::SoftBreak | Event::HardBreak => join_break(&mut text),
             Event::Html(html) | Event::InlineHtml(html) => {
-                if let Some(block) = directive(&html)? {
+                if let Some(block) = directive(&html, report)? {
                     blocks.push(block);
                 }
             }
@@ -98,7 +166,7 @@ fn join_break(text: &mut String) {
     }
 }
 
-fn directive(html: &str) -> Result<Option<Block>> {
+fn directive(html: &str, report: &Report) -> Result<Option<Block>> {
     let Some(inner) = html
         .trim()
         .strip_prefix("<!--")
@@ -113,7 +181,7 @@ fn directive(html: &str) -> Result<Option<Block>> {
     if let Some(key) = inner.strip_prefix("table:") {
         let key = key.trim();
         return match schema::table_by_key(key) {
-            Some(t) => Ok(Some(Block::Table(t.id))),
+            Some(t) => Ok(Some(Block::Table(Grid::of(t, report)))),
             None => bail!("模板中的表格「{key}」不存在，可用的表格是 t2、t3、t4"),
         };
     }
@@ -126,8 +194,10 @@ mod tests {
 
     #[test]
     fn blocks_in_order() {
+        let report = Report::default();
         let doc = parse(
             "# 标题\n\n序言第一行\n第二行\n\n## 一、总体情况\n\n### （一）主动公开\n\n正文\\*\n\n<!-- table:t3 -->\n\n<!-- pagebreak -->\n",
+            &report,
         )
         .unwrap();
         assert_eq!(
@@ -144,7 +214,7 @@ mod tests {
                     text: "（一）主动公开".into()
                 },
                 Block::Paragraph("正文*".into()),
-                Block::Table(TableId::T3),
+                Block::Table(Grid::of(schema::table(TableId::T3), &report)),
                 Block::PageBreak,
             ]
         );
@@ -153,6 +223,6 @@ mod tests {
 
     #[test]
     fn unknown_table_is_an_error() {
-        assert!(parse("<!-- table:t9 -->").is_err());
+        assert!(parse("<!-- table:t9 -->", &Report::default()).is_err());
     }
 }

@@ -263,8 +263,8 @@ enum Rendered {
 fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
     let report = &c.report;
     let markdown = kit.templates.render(report)?;
-    let document = doc::parse(&markdown)?;
-    let mut laid = layout::layout(&document, report, kit.fonts);
+    let document = doc::parse(&markdown, report)?;
+    let mut laid = layout::layout(&document, kit.fonts);
     if draft {
         layout::stamp(&mut laid, kit.fonts, DRAFT_MARK);
     }

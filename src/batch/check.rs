@@ -226,7 +226,11 @@ fn run_rules(c: &mut Checked, ctx: &Context, preview: Option<&Preview>) {
 /// P1 and G1: the report rendered through the templates, and every character of it looked up
 /// in the fonts of the role that will print it — what layout would otherwise find at build.
 fn preview_findings(report: &Report, p: &Preview) -> Vec<Finding> {
-    let document = match p.templates.render(report).and_then(|md| doc::parse(&md)) {
+    let document = match p
+        .templates
+        .render(report)
+        .and_then(|md| doc::parse(&md, report))
+    {
         Ok(d) => d,
         Err(e) => {
             return vec![Finding::new(
@@ -235,7 +239,7 @@ fn preview_findings(report: &Report, p: &Preview) -> Vec<Finding> {
             )];
         }
     };
-    missing_glyphs(report, &layout::uncovered(&document, report, p.fonts))
+    missing_glyphs(report, &layout::uncovered(&document, p.fonts))
 }
 
 /// B2 and N1: two workbooks whose reports would land in one file. The same agency and year

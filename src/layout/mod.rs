@@ -8,9 +8,8 @@ pub mod page;
 pub mod table;
 pub mod text;
 
-use crate::doc::{Block, Document};
-use crate::model::{Report, display_value};
-use crate::schema::{self, Content, RowKind, TableId};
+use crate::doc::{Block, Document, Grid};
+use crate::schema::RowKind;
 
 use fonts::{FontSet, Role};
 use page::{Geometry, baseline};
@@ -78,17 +77,23 @@ pub struct Laid {
     pub missing: Vec<MissingChar>,
 }
 
-/// Lays out `doc` (tables filled from `report`) on GB/T 9704 pages with page numbers.
-pub fn layout(doc: &Document, report: &Report, fonts: &FontSet) -> Laid {
+/// Lays out `doc` on GB/T 9704 pages with page numbers.
+pub fn layout(doc: &Document, fonts: &FontSet) -> Laid {
     let g = Geometry::gbt9704();
     // Each table is measured once: keep-with-next needs its first rows before it is placed.
     let mut missing = Vec::new();
-    let tables: Vec<(TableId, TableLayout)> = schema::tables()
+    let tables: Vec<Option<TableLayout>> = doc
+        .blocks
         .iter()
-        .map(|t| {
-            let data = report.table(t.id);
-            let layout = TableLayout::new(fonts, t, data, g.measure, g.table_size, &mut missing);
-            (t.id, layout)
+        .map(|b| match b {
+            Block::Table(grid) => Some(TableLayout::new(
+                fonts,
+                grid,
+                g.measure,
+                g.table_size,
+                &mut missing,
+            )),
+            _ => None,
         })
         .collect();
     let mut w = Writer {
@@ -104,9 +109,9 @@ pub fn layout(doc: &Document, report: &Report, fonts: &FontSet) -> Laid {
         let next = doc.blocks.get(i + 1);
         match block {
             Block::Title(t) => w.title(t),
-            Block::Heading { level, text } => w.heading(*level, text, next),
+            Block::Heading { level, text } => w.heading(*level, text, next.map(|b| (i + 1, b))),
             Block::Paragraph(t) => w.paragraph(t),
-            Block::Table(id) => w.table(schema::table(*id)),
+            Block::Table(grid) => w.table(grid, i),
             Block::PageBreak => {
                 if w.y < g.top {
                     w.new_page();
@@ -153,7 +158,7 @@ pub fn stamp(laid: &mut Laid, fonts: &FontSet, text: &str) {
 
 /// Every character of `doc` and of the official tables that no face of the role printing it
 /// has — what `layout` would report, found without setting a line, so `check` can say it.
-pub fn uncovered(doc: &Document, report: &Report, fonts: &FontSet) -> Vec<MissingChar> {
+pub fn uncovered(doc: &Document, fonts: &FontSet) -> Vec<MissingChar> {
     let mut out: Vec<MissingChar> = Vec::new();
     let mut look = |text: &str, role: Role| {
         for c in text
@@ -173,17 +178,9 @@ pub fn uncovered(doc: &Document, report: &Report, fonts: &FontSet) -> Vec<Missin
             Block::Title(t) => look(t, Role::Title),
             Block::Heading { level, text } => look(text, heading_role(*level)),
             Block::Paragraph(t) => look(t, Role::Body),
-            Block::Table(id) => {
-                let t = schema::table(*id);
-                for cell in &t.grid {
-                    let text = match &cell.content {
-                        Content::Label(l) => l.to_string(),
-                        Content::Field(i) => {
-                            let f = &t.fields[*i];
-                            display_value(report.table(t.id).get(f.row, f.col), f.kind)
-                        }
-                    };
-                    look(&text, Role::Table);
+            Block::Table(grid) => {
+                for cell in &grid.cells {
+                    look(&cell.text, Role::Table);
                 }
             }
             Block::PageBreak => {}
@@ -205,7 +202,8 @@ fn heading_role(level: u8) -> Role {
 struct Writer<'a> {
     g: Geometry,
     fonts: &'a FontSet,
-    tables: &'a [(TableId, TableLayout)],
+    /// The measured table of each block that is one.
+    tables: &'a [Option<TableLayout>],
     pages: Vec<Page>,
     /// Top of the next line box.
     y: f32,
@@ -323,7 +321,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn heading(&mut self, level: u8, text: &str, next: Option<&Block>) {
+    fn heading(&mut self, level: u8, text: &str, next: Option<(usize, &Block)>) {
         let style = self.heading_style(level);
         let lines = self.lines(text, style);
         // Keep with next: the heading moves to a new page unless what follows can start below it.
@@ -339,25 +337,24 @@ impl<'a> Writer<'a> {
 
     /// The height the block after a heading needs on the same page: two lines of a paragraph,
     /// the header and first data row of a table.
-    fn next_start_height(&self, next: Option<&Block>) -> f32 {
+    fn next_start_height(&self, next: Option<(usize, &Block)>) -> f32 {
         match next {
-            Some(Block::Paragraph(_)) | Some(Block::Heading { .. }) => 2.0 * self.g.pitch,
-            Some(Block::Table(id)) => {
-                let t = schema::table(*id);
-                self.table_layout(*id)
+            Some((_, Block::Paragraph(_) | Block::Heading { .. })) => 2.0 * self.g.pitch,
+            Some((i, Block::Table(grid))) => {
+                let t = grid.table();
+                self.table_layout(i)
                     .height(0..(t.repeat_rows + 1).min(t.rows()))
             }
             _ => 0.0,
         }
     }
 
-    fn table_layout(&self, id: TableId) -> &'a TableLayout {
+    fn table_layout(&self, block: usize) -> &'a TableLayout {
         let tables = self.tables;
         tables
-            .iter()
-            .find(|(t, _)| *t == id)
-            .map(|(_, l)| l)
-            .expect("every official table is laid out before pagination")
+            .get(block)
+            .and_then(Option::as_ref)
+            .expect("every table block is measured before pagination")
     }
 
     fn paragraph(&mut self, text: &str) {
@@ -366,8 +363,9 @@ impl<'a> Writer<'a> {
         self.place_paragraph(&lines, style);
     }
 
-    fn table(&mut self, t: &schema::Table) {
-        let layout = self.table_layout(t.id);
+    fn table(&mut self, grid: &Grid, block: usize) {
+        let t = grid.table();
+        let layout = self.table_layout(block);
         let header = 0..t.repeat_rows;
         let first_block = layout.height(0..(t.repeat_rows + 1).min(t.rows()));
         if self.room() < first_block && self.y < self.g.top {
@@ -402,7 +400,7 @@ impl<'a> Writer<'a> {
     /// The end of the rows from `start` that go on this page: as many as fit, but a caption or
     /// header row never ends a page and a break never leaves fewer than `MIN_CARRIED_ROWS` rows
     /// for the next page.
-    fn rows_that_fit(&self, t: &schema::Table, layout: &TableLayout, start: usize) -> usize {
+    fn rows_that_fit(&self, t: &crate::schema::Table, layout: &TableLayout, start: usize) -> usize {
         let mut end = start;
         let mut used = 0.0;
         while end < t.rows() && used + layout.row_heights[end] <= self.room() + 0.01 {

@@ -1,8 +1,8 @@
 //! Official tables: the schema's header grid with merged cells, cell text wrapped inside its
 //! cell and centred vertically, rows measured so that the tallest cell fits.
 
-use crate::model::{TableData, display_value};
-use crate::schema::{Content, RowKind, Table};
+use crate::doc::Grid;
+use crate::schema::RowKind;
 
 use super::fonts::{FontSet, Role};
 use super::page::baseline;
@@ -56,12 +56,12 @@ pub struct TableLayout {
 impl TableLayout {
     pub fn new(
         fonts: &FontSet,
-        table: &Table,
-        data: &TableData,
+        grid: &Grid,
         measure: f32,
         size: f32,
         missing: &mut Vec<MissingChar>,
     ) -> Self {
+        let table = grid.table();
         let total: f32 = table.col_weights.iter().sum();
         let mut col_x = vec![0.0];
         for w in &table.col_weights {
@@ -69,39 +69,32 @@ impl TableLayout {
             col_x.push(last + measure * w / total);
         }
         let line_height = size * 1.3;
-        let cells: Vec<CellBox> = table
-            .grid
+        let cells: Vec<CellBox> = grid
+            .cells
             .iter()
             .map(|c| {
-                let (text, align) = match &c.content {
-                    Content::Label(t) => {
-                        let narrow = col_x[c.col + c.cols] - col_x[c.col] < size * 3.0;
-                        let align = match table.row_kinds[c.row] {
-                            RowKind::Data if !narrow => Align::Left,
-                            _ => Align::Center,
-                        };
-                        (t.to_string(), align)
-                    }
-                    Content::Field(i) => {
-                        let f = &table.fields[*i];
-                        (display_value(data.get(f.row, f.col), f.kind), Align::Center)
-                    }
+                let text = &c.text;
+                let narrow = col_x[c.col + c.cols] - col_x[c.col] < size * 3.0;
+                let align = match table.row_kinds[c.row] {
+                    RowKind::Data if c.label && !narrow => Align::Left,
+                    _ => Align::Center,
                 };
                 let width = col_x[c.col + c.cols] - col_x[c.col] - 2.0 * PAD_X;
                 // A number is never broken across lines: one too wide for its column is set
                 // smaller, down to what the widest count (ten digits) needs in 表三's columns.
-                let cell_size = match c.content {
-                    Content::Field(_) => fit_size(fonts, &text, size, width),
-                    Content::Label(_) => size,
+                let cell_size = if c.label {
+                    size
+                } else {
+                    fit_size(fonts, text, size, width)
                 };
                 let style = Style::new(Role::Table, cell_size);
                 let (lines, lacking) = match align {
-                    Align::Center => break_balanced(fonts, &text, style, width),
-                    Align::Left => break_lines(fonts, &text, style, width),
+                    Align::Center => break_balanced(fonts, text, style, width),
+                    Align::Left => break_lines(fonts, text, style, width),
                 };
                 missing.extend(lacking.into_iter().map(|c| MissingChar {
                     c,
-                    context: text.clone(),
+                    context: text.to_string(),
                 }));
                 CellBox {
                     row: c.row,

@@ -354,11 +354,11 @@ pub fn pipeline(bytes: &[u8], fonts: &FontSet, templates: &Templates) {
     let Ok(markdown) = templates.render(&read.report) else {
         return;
     };
-    let Ok(document) = doc::parse(&markdown) else {
+    let Ok(document) = doc::parse(&markdown, &read.report) else {
         return;
     };
-    let _ = layout::uncovered(&document, &read.report, fonts);
-    let laid = layout::layout(&document, &read.report, fonts);
+    let _ = layout::uncovered(&document, fonts);
+    let laid = layout::layout(&document, fonts);
     let meta = pdf::Meta {
         title: document.title().to_string(),
         author: read.report.info.agency.clone(),
