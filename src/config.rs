@@ -16,6 +16,9 @@
 //! [renamed]
 //! "江岚县农业局" = "江岚县农业农村局"   # 上年的机关名称 = 今年的机关名称
 //! ```
+//!
+//! `formats = ["pdf", "xlsx", "html", "docx"]` (top level, before any `[section]`) says which
+//! files `build` makes of each report; the default is PDF, XLSX and HTML.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +34,9 @@ pub const FILE: &str = "nianbao.toml";
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// What `build` makes of each report (`format::Format` keys); `None`: the default set.
+    #[serde(default)]
+    pub formats: Option<Vec<String>>,
     /// Role (`title`, `body`, `heading1`, `heading2`, `table`, `page_number`) → font.
     #[serde(default)]
     pub fonts: BTreeMap<String, FontChoice>,

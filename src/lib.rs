@@ -1,7 +1,8 @@
 //! nianbao: 政府信息公开工作年度报告 from filled workbooks — checked, typeset, tabulated.
 //!
 //! The pipeline: `workbook::read` → `Report` → `rules::check` → `render` (tera → Markdown) →
-//! `doc::parse` → `layout` → `pdf`, and `xlsx` beside it; `batch` runs it over many workbooks.
+//! `doc::parse` → `layout` → `pdf`; `html` and `docx` from the same `Document`, `xlsx` beside
+//! them; `batch` runs it over many workbooks.
 
 pub mod aggregate;
 pub mod batch;
@@ -9,8 +10,11 @@ pub mod cmd;
 pub mod config;
 pub mod digest;
 pub mod doc;
+pub mod docx;
 pub mod export;
 pub mod finding;
+pub mod format;
+pub mod html;
 pub mod layout;
 pub mod limits;
 pub mod messages;

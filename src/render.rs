@@ -17,7 +17,7 @@ use crate::schema;
 pub const ENTRY: &str = "report.md.tera";
 
 /// The built-in templates, by file name.
-pub const BUILTIN: [(&str, &str); 3] = [
+pub const BUILTIN: [(&str, &str); 6] = [
     (ENTRY, include_str!("../templates/report.md.tera")),
     (
         "preamble.md.tera",
@@ -26,6 +26,18 @@ pub const BUILTIN: [(&str, &str); 3] = [
     (
         "topics.md.tera",
         include_str!("../templates/topics.md.tera"),
+    ),
+    (
+        crate::html::PAGE,
+        include_str!("../templates/report.html.tera"),
+    ),
+    (
+        crate::html::FRAGMENT,
+        include_str!("../templates/fragment.html.tera"),
+    ),
+    (
+        "body.html.tera",
+        include_str!("../templates/body.html.tera"),
     ),
 ];
 
@@ -41,6 +53,8 @@ impl Templates {
     /// Built-ins, each replaced by `dir/<name>` when that file exists.
     pub fn load(dir: Option<&Path>) -> Result<Templates> {
         let mut tera = Tera::new();
+        // Everything printed into the HTML templates is escaped (tera goes by the name's end).
+        tera.autoescape_on([".html.tera"]);
         tera.register_filter("md", md_filter);
         tera.register_filter("cn_num", cn_num_filter);
         let mut overridden = Vec::new();
@@ -82,6 +96,17 @@ impl Templates {
         self.tera
             .render(ENTRY, &context)
             .map_err(|e| anyhow::anyhow!("渲染模板 {ENTRY} 出错：{}", describe(&e)))
+    }
+}
+
+impl Templates {
+    /// `entry` rendered with `view` as its context (the HTML templates).
+    pub fn render_view(&self, entry: &str, view: &impl Serialize) -> Result<String> {
+        let context = Context::from_serialize(view)
+            .map_err(|e| anyhow::anyhow!("无法准备模板数据：{}", describe(&e)))?;
+        self.tera
+            .render(entry, &context)
+            .map_err(|e| anyhow::anyhow!("渲染模板 {entry} 出错：{}", describe(&e)))
     }
 }
 

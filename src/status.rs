@@ -99,7 +99,7 @@ fn row(c: &Checked, out: &Path, on_roster: bool) -> Row {
     } else if errors > 0 {
         State::Errors
     } else {
-        let [pdf, ..] = batch::output_paths(out, &c.report);
+        let pdf = batch::output_path(out, &c.report, crate::format::Format::Pdf);
         // An aggregate is out of date when any workbook it sums changed, too.
         let changed = std::iter::once(&c.file)
             .chain(&c.members)

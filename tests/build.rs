@@ -183,7 +183,11 @@ fn rebuilding_gives_identical_bytes() {
     let ws = sample_workspace();
     let (a, b) = (ws.path().join("a"), ws.path().join("b"));
     for out in [&a, &b] {
-        let (code, _, err) = run(ws.path(), &["build", "--out", out.to_str().unwrap()]);
+        let out = out.to_str().unwrap();
+        let (code, _, err) = run(
+            ws.path(),
+            &["build", "--out", out, "--docx", "--html-fragment"],
+        );
         assert_eq!(code, 0, "{err}");
     }
     // The agencies' files; the office's (检查报告, 发布清单, index.html) say when they were built.
@@ -199,7 +203,11 @@ fn rebuilding_gives_identical_bytes() {
         v.sort();
         v
     };
-    assert_eq!(files(&a).len(), 9, "PDF, XLSX and record of three agencies");
+    assert_eq!(
+        files(&a).len(),
+        18,
+        "PDF, XLSX, HTML, fragment, DOCX and record of three agencies"
+    );
     for (x, y) in files(&a).iter().zip(files(&b)) {
         let same = std::fs::read(x).unwrap() == std::fs::read(&y).unwrap();
         assert!(same, "{} differs between two builds", x.display());

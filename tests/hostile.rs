@@ -63,7 +63,7 @@ fn build_expecting(ws: &Path, code: i32, agencies: &[&str]) -> String {
     assert_eq!(got, code, "{err}");
     let mut expected = sample_outputs();
     for a in agencies {
-        for ext in ["pdf", "xlsx", "json"] {
+        for ext in ["pdf", "xlsx", "html", "json"] {
             expected.push(format!("output/2025/{a}.{ext}"));
         }
     }
@@ -158,7 +158,7 @@ fn sample_outputs() -> Vec<String> {
     let mut out: Vec<String> = (0..3)
         .flat_map(|i| {
             let a = sample(i).info.agency;
-            ["pdf", "xlsx", "json"].map(|ext| format!("output/2025/{a}.{ext}"))
+            ["pdf", "xlsx", "html", "json"].map(|ext| format!("output/2025/{a}.{ext}"))
         })
         .collect();
     // The office's files of the batch, and the build manifest.

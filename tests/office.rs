@@ -115,22 +115,29 @@ fn build_writes_the_check_report_and_a_publication_list_whose_hashes_match() {
         1 + 3,
         "the three samples, not the rejected one: {list:?}"
     );
+    let col = |name: &str| list[0].iter().position(|h| h == name).unwrap();
+    // A link column per file built: the default build makes PDF, XLSX and HTML.
+    let links = ["PDF", "XLSX", "HTML"].map(col);
+    let (pages, hash) = (col("页数"), col("SHA-256（PDF）"));
     for row in &list[1..] {
-        let pdf = dir.join(&row[2]);
+        let pdf = dir.join(&row[links[0]]);
         let bytes = std::fs::read(&pdf).unwrap();
         assert_eq!(
-            row[6],
+            row[hash],
             format!("{:x}", Sha256::digest(&bytes)),
             "{}",
-            row[2]
+            row[links[0]]
         );
         assert!(row[1].contains("政府信息公开工作年度报告"), "{row:?}");
-        assert!(dir.join(&row[3]).is_file());
-        assert!(row[4].parse::<u32>().unwrap() >= 3, "pages: {row:?}");
+        for c in links {
+            assert!(dir.join(&row[c]).is_file(), "{row:?}");
+        }
+        assert!(row[pages].parse::<u32>().unwrap() >= 3, "pages: {row:?}");
     }
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     for row in &list[1..] {
-        assert!(html.contains(&row[6]), "the page lists {}", row[0]);
+        assert!(html.contains(&row[hash]), "the page lists {}", row[0]);
+        assert!(html.contains(".html\">"), "the page links the web pages");
     }
     assert!(!html.contains("江岚县水务局"));
 }

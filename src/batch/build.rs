@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::doc;
+use crate::doc::{self, Document};
 use crate::finding::{Code, Finding, attribute};
+use crate::format::Format;
 use crate::layout::{self, fonts::FontSet};
 use crate::model::Report;
-use crate::pdf;
 use crate::record::Record;
 use crate::render::Templates;
-use crate::xlsx;
+use crate::{docx, html, pdf, xlsx};
 
 use super::manifest::{self, Manifest};
 use super::{Checked, file_stem, write_all};
@@ -73,7 +73,7 @@ impl Built {
         matches!(self.outcome, Outcome::Written { draft: true, .. })
     }
 
-    /// Files written, in the order PDF, XLSX (and the record for a publishable report).
+    /// Files written, in `Format` order (the PDF first), then the record of a publishable report.
     pub fn outputs(&self) -> &[PathBuf] {
         match &self.outcome {
             Outcome::Written { outputs, .. } => outputs,
@@ -98,6 +98,8 @@ pub struct Toolkit<'a> {
     pub fonts: &'a FontSet,
     pub templates: &'a Templates,
     pub out: &'a Path,
+    /// What each report is built into (`format::normalise`: the PDF first).
+    pub formats: &'a [Format],
     /// Build agencies with errors too, as marked drafts (`build --force`).
     pub force: bool,
     /// `SOURCE_DATE_EPOCH`: the PDF date of reports without a 发布日期.
@@ -153,7 +155,7 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
 
 /// The files of an earlier build of exactly these inputs, if they are all still there.
 fn reuse(c: &Checked, kit: &Toolkit, inputs: &str) -> Option<Built> {
-    let [pdf, ..] = output_paths(kit.out, &c.report);
+    let pdf = output_path(kit.out, &c.report, Format::Pdf);
     let dir = pdf.parent()?;
     let name = pdf.file_name()?.to_str()?;
     let entry = kit.manifests.get(dir)?.reusable(dir, name, inputs)?;
@@ -174,19 +176,25 @@ fn reuse(c: &Checked, kit: &Toolkit, inputs: &str) -> Option<Built> {
 fn write_one(c: &Checked, kit: &Toolkit, draft: bool) -> Built {
     match render_one(c, kit, draft) {
         Ok(Rendered::Files {
-            pdf,
-            xlsx,
+            outputs,
             pages,
             title,
         }) => {
-            let [pdf_path, xlsx_path, record_path] = output_paths(kit.out, &c.report);
-            let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
-            let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &pdf), (&xlsx_path, &xlsx)];
+            let mut files: Vec<(PathBuf, Vec<u8>)> = outputs
+                .into_iter()
+                .map(|(format, bytes)| (output_path(kit.out, &c.report, format), bytes))
+                .collect();
             // A draft is no record of what was published: next year's checks must not use it.
             if !draft {
-                files.push((&record_path, &record));
+                let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
+                files.push((record_path(kit.out, &c.report), record));
             }
-            match write_all(&files) {
+            let pdf_path = output_path(kit.out, &c.report, Format::Pdf);
+            let refs: Vec<(&Path, &[u8])> = files
+                .iter()
+                .map(|(p, b)| (p.as_path(), b.as_slice()))
+                .collect();
+            match write_all(&refs) {
                 Ok(()) => Built::of(
                     c,
                     Outcome::Written {
@@ -243,17 +251,23 @@ pub fn updated_manifests(
     manifests
 }
 
-/// Where a report's PDF, XLSX and record go: `<out>/<year>/<agency>.pdf|.xlsx|.json`.
-pub fn output_paths(out: &Path, report: &Report) -> [PathBuf; 3] {
-    let dir = out.join(report.info.year.unwrap_or_default().to_string());
-    let stem = file_stem(&report.info.agency);
-    ["pdf", "xlsx", "json"].map(|ext| dir.join(format!("{stem}.{ext}")))
+/// Where a report's file of `format` goes: `<out>/<year>/<agency>.pdf` and so on.
+pub fn output_path(out: &Path, report: &Report, format: Format) -> PathBuf {
+    year_dir(out, report).join(format.file_name(&file_stem(&report.info.agency)))
+}
+
+/// Where a report's JSON record goes (what next year's checks read).
+pub fn record_path(out: &Path, report: &Report) -> PathBuf {
+    year_dir(out, report).join(format!("{}.json", file_stem(&report.info.agency)))
+}
+
+fn year_dir(out: &Path, report: &Report) -> PathBuf {
+    out.join(report.info.year.unwrap_or_default().to_string())
 }
 
 enum Rendered {
     Files {
-        pdf: Vec<u8>,
-        xlsx: Vec<u8>,
+        outputs: Vec<(Format, Vec<u8>)>,
         pages: usize,
         title: String,
     },
@@ -286,16 +300,48 @@ fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
         date: report.info.published,
         source_date: kit.source_date,
     };
-    let pdf = pdf::write(&laid, kit.fonts, &meta)?;
-    let mark = draft.then_some(DRAFT_MARK);
-    let xlsx = xlsx::write_report(report, &title, report.info.published, mark)
-        .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?;
+    let pages = laid.pages.len();
+    // The HTML and DOCX of a draft say so at the top, as the PDF does on every page.
+    let marked = draft.then(|| {
+        let mut marked = document.clone();
+        let mark = doc::Block::Paragraph(format!("【{DRAFT_MARK}】"));
+        marked.blocks.insert(0, mark);
+        marked
+    });
+    let unpaged = marked.as_ref().unwrap_or(&document);
+    let mut outputs = Vec::with_capacity(kit.formats.len());
+    for format in kit.formats {
+        let bytes = match format {
+            Format::Pdf => pdf::write(&laid, kit.fonts, &meta)?,
+            Format::Xlsx => xlsx::write_report(
+                report,
+                &title,
+                report.info.published,
+                draft.then_some(DRAFT_MARK),
+            )
+            .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?,
+            Format::Html => web_page(unpaged, report, kit, html::PAGE)?,
+            Format::HtmlFragment => web_page(unpaged, report, kit, html::FRAGMENT)?,
+            Format::Docx => {
+                let meta = docx::Meta {
+                    title: &title,
+                    author: report.info.agency.trim(),
+                };
+                docx::write(unpaged, kit.fonts, &meta)?
+            }
+        };
+        outputs.push((*format, bytes));
+    }
     Ok(Rendered::Files {
-        pdf,
-        xlsx,
-        pages: laid.pages.len(),
+        outputs,
+        pages,
         title,
     })
+}
+
+fn web_page(document: &Document, report: &Report, kit: &Toolkit, entry: &str) -> Result<Vec<u8>> {
+    let view = html::View::of(document, &report.info.agency, report.info.year);
+    html::render(kit.templates, &view, entry)
 }
 
 /// G1: one finding per character, naming the paragraph's cell when the text is the agency's.

@@ -71,14 +71,17 @@ pub fn common_inputs(
     config: &[u8],
     fonts: &str,
     source_date: Option<i64>,
+    formats: &[crate::format::Format],
 ) -> String {
     let mut h = Sha256::new();
+    let formats: Vec<&str> = formats.iter().map(|f| f.key()).collect();
     for part in [
         env!("CARGO_PKG_VERSION").as_bytes(),
         templates.as_bytes(),
         config,
         fonts.as_bytes(),
         &source_date.unwrap_or(i64::MIN).to_le_bytes(),
+        formats.join(",").as_bytes(),
     ] {
         h.update((part.len() as u64).to_le_bytes());
         h.update(part);
@@ -134,11 +137,17 @@ mod tests {
 
     #[test]
     fn any_common_input_changes_the_hash() {
-        let base = common_inputs("t", b"c", "f", None);
-        assert_eq!(base, common_inputs("t", b"c", "f", None));
-        assert_ne!(base, common_inputs("t2", b"c", "f", None));
-        assert_ne!(base, common_inputs("t", b"c2", "f", None));
-        assert_ne!(base, common_inputs("t", b"c", "f2", None));
-        assert_ne!(base, common_inputs("t", b"c", "f", Some(0)));
+        use crate::format::Format;
+        let pdf = [Format::Pdf];
+        let base = common_inputs("t", b"c", "f", None, &pdf);
+        assert_eq!(base, common_inputs("t", b"c", "f", None, &pdf));
+        assert_ne!(base, common_inputs("t2", b"c", "f", None, &pdf));
+        assert_ne!(base, common_inputs("t", b"c2", "f", None, &pdf));
+        assert_ne!(base, common_inputs("t", b"c", "f2", None, &pdf));
+        assert_ne!(base, common_inputs("t", b"c", "f", Some(0), &pdf));
+        assert_ne!(
+            base,
+            common_inputs("t", b"c", "f", None, &[Format::Pdf, Format::Docx])
+        );
     }
 }

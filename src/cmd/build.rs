@@ -11,20 +11,32 @@ use crate::batch::manifest::{self, Manifest};
 use crate::batch::{self, Built, Checked, Outcome, Preview, Toolkit};
 use crate::export::{check_report, publication, summary};
 use crate::finding::Finding;
+use crate::format::{self, Format};
 use crate::messages::{build_summary, check_summary, render_finding};
 use crate::model::Report;
 
 use super::check::{Checks, check_files};
 use super::toolkit;
 
+/// How `build` was asked to build.
+pub struct Options {
+    /// Agencies with errors too, as drafts.
+    pub force: bool,
+    /// Ignore the manifests: build every report anew.
+    pub rebuild: bool,
+    /// Formats asked for on the command line, on top of `nianbao.toml`'s (or the default).
+    pub extra: Vec<Format>,
+}
+
 pub fn run(
     paths: &[PathBuf],
     out: &Path,
     previous: &[PathBuf],
-    force: bool,
-    rebuild: bool,
+    options: &Options,
 ) -> Result<ExitCode> {
     let started = Instant::now();
+    let Options { force, rebuild, .. } = *options;
+    let formats = formats(&options.extra)?;
     let (fonts, templates) = toolkit(paths)?;
     let checks = check_files(
         paths,
@@ -52,6 +64,7 @@ pub fn run(
         &config,
         &fonts.fingerprint(),
         source_date,
+        &formats,
     );
     let manifests = year_folders(out, checked)
         .into_iter()
@@ -70,6 +83,7 @@ pub fn run(
         fonts: &fonts,
         templates: &templates,
         out,
+        formats: &formats,
         force,
         source_date,
         tick: &tick,
@@ -117,6 +131,19 @@ pub fn run(
         1
     };
     Ok(ExitCode::from(code))
+}
+
+/// `nianbao.toml`'s `formats` (or the default set) with the command line's additions.
+fn formats(extra: &[Format]) -> Result<Vec<Format>> {
+    let config = crate::config::Config::load(Path::new("."))?;
+    let configured = match &config.formats {
+        Some(keys) => format::parse_list(keys)
+            .map_err(|e| anyhow::anyhow!("{} 有误：{e}", crate::config::FILE))?,
+        None => Format::DEFAULT.to_vec(),
+    };
+    Ok(format::normalise(
+        configured.into_iter().chain(extra.iter().copied()),
+    ))
 }
 
 /// The year folders the batch's reports go to.

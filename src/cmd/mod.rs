@@ -28,7 +28,7 @@ const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
 #[command(
     name = "nianbao",
     version,
-    about = "政府信息公开工作年度报告：生成填报工作簿、校验数据、排版生成 PDF 和 XLSX",
+    about = "政府信息公开工作年度报告：生成填报工作簿、校验数据、排版生成 PDF、XLSX、网页和 Word 文档",
     help_template = HELP_TEMPLATE,
     subcommand_help_heading = "命令",
     subcommand_value_name = "命令",
@@ -116,11 +116,11 @@ enum Command {
         #[arg(long, short = 'j', value_name = "数量")]
         jobs: Option<usize>,
     },
-    /// 校验后为每个没有错误的机关生成 PDF 和 XLSX（默认 input/ → output/）
+    /// 校验后为每个没有错误的机关生成 PDF、XLSX 和网页（默认 input/ → output/）
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--force] [--rebuild] [--jobs 数量]"
+        override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--docx] [--html-fragment] [--force] [--rebuild] [--jobs 数量]"
     )]
     Build {
         /// 工作簿文件或文件夹
@@ -135,6 +135,12 @@ enum Command {
         /// 全部重新生成（默认跳过工作簿、模板、字体和设置都没有变化的机关）
         #[arg(long)]
         rebuild: bool,
+        /// 同时生成供审核修改的 Word 文档（.docx）
+        #[arg(long)]
+        docx: bool,
+        /// 同时生成粘贴到网站编辑器用的正文片段（.片段.html）
+        #[arg(long)]
+        html_fragment: bool,
         /// 同时处理的工作簿数（默认：全部处理器核心）
         #[arg(long, short = 'j', value_name = "数量")]
         jobs: Option<usize>,
@@ -194,8 +200,21 @@ pub fn run() -> ExitCode {
             previous,
             force,
             rebuild,
+            docx,
+            html_fragment,
             jobs,
-        } => with_jobs(jobs, || build::run(&paths, &out, &previous, force, rebuild)),
+        } => with_jobs(jobs, || {
+            let extra = [
+                docx.then_some(crate::format::Format::Docx),
+                html_fragment.then_some(crate::format::Format::HtmlFragment),
+            ];
+            let options = build::Options {
+                force,
+                rebuild,
+                extra: extra.into_iter().flatten().collect(),
+            };
+            build::run(&paths, &out, &previous, &options)
+        }),
         Command::Fonts => fonts::run(),
         Command::Rules { markdown } => rules::run(markdown),
         Command::Status { paths, out } => status::run(&paths, &out),

@@ -1,12 +1,14 @@
 //! 发布清单: what an office uploads to the portal and files — per published agency the report
-//! title, the PDF and XLSX as links, pages, size, SHA-256, when it was built — as a workbook and
-//! as a plain `index.html` that opens from the folder or an intranet share.
+//! title, every file built as a link (PDF, XLSX, HTML, DOCX …), pages, size, SHA-256, when it
+//! was built — as a workbook and as a plain `index.html` that opens from the folder or an
+//! intranet share.
 
 use std::path::Path;
 
 use rust_xlsxwriter::{Format, Url, Workbook, XlsxError};
 
 use crate::batch::{Built, Outcome};
+use crate::format::Format as FileFormat;
 use crate::xlsx::grid::Styles;
 
 use super::list_sheet;
@@ -16,9 +18,8 @@ use super::list_sheet;
 pub struct Entry {
     pub agency: String,
     pub title: String,
-    /// File names relative to the list's folder.
-    pub pdf: String,
-    pub xlsx: String,
+    /// File names relative to the list's folder, by format (the PDF first).
+    pub files: Vec<(FileFormat, String)>,
     pub pages: usize,
     pub pdf_bytes: u64,
     pub sha256: String,
@@ -38,14 +39,19 @@ pub fn entries(results: &[&Built]) -> Vec<Entry> {
                 draft: false,
             } => {
                 let pdf = outputs.first()?;
-                let xlsx = outputs.get(1)?;
+                let files = outputs
+                    .iter()
+                    .filter_map(|p| {
+                        let n = name(p);
+                        FileFormat::of_file(&n).map(|f| (f, n))
+                    })
+                    .collect();
                 let bytes = std::fs::read(pdf).ok()?;
                 let modified = std::fs::metadata(pdf).and_then(|m| m.modified()).ok();
                 Some(Entry {
                     agency: b.agency.clone(),
                     title: title.clone(),
-                    pdf: name(pdf),
-                    xlsx: name(xlsx),
+                    files,
                     pages: *pages,
                     pdf_bytes: bytes.len() as u64,
                     sha256: crate::digest::sha256_hex(&bytes),
@@ -85,22 +91,37 @@ fn utc(t: std::time::SystemTime) -> String {
     }
 }
 
-const COLUMNS: [(&str, f64); 8] = [
-    ("机关", 24.0),
-    ("报告标题", 40.0),
-    ("PDF", 28.0),
-    ("XLSX", 28.0),
-    ("页数", 6.0),
-    ("PDF 大小（KB）", 10.0),
-    ("SHA-256（PDF）", 36.0),
-    ("生成时间", 18.0),
-];
+/// The formats some entry has, in `Format` order: one link column each.
+fn formats(entries: &[Entry]) -> Vec<FileFormat> {
+    crate::format::normalise(entries.iter().flat_map(|e| e.files.iter().map(|(f, _)| *f)))
+}
+
+/// The columns: agency and title, a link per format, then pages, size, hash and time.
+fn columns(formats: &[FileFormat]) -> Vec<(&'static str, f64)> {
+    let mut out = vec![("机关", 24.0), ("报告标题", 40.0)];
+    out.extend(formats.iter().map(|f| (f.label(), 28.0)));
+    out.extend([
+        ("页数", 6.0),
+        ("PDF 大小（KB）", 10.0),
+        ("SHA-256（PDF）", 36.0),
+        ("生成时间", 18.0),
+    ]);
+    out
+}
+
+fn file(e: &Entry, format: FileFormat) -> Option<&str> {
+    e.files
+        .iter()
+        .find(|(f, _)| *f == format)
+        .map(|(_, n)| n.as_str())
+}
 
 pub fn workbook(entries: &[Entry]) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet().set_name("发布清单")?;
-    list_sheet(ws, &styles.header, &COLUMNS, entries.len() as u32)?;
+    let formats = formats(entries);
+    list_sheet(ws, &styles.header, &columns(&formats), entries.len() as u32)?;
     let text = styles.label.clone().set_font_size(10);
     let link = Format::new()
         .set_font_color(rust_xlsxwriter::Color::Blue)
@@ -110,22 +131,17 @@ pub fn workbook(entries: &[Entry]) -> Result<Vec<u8>, XlsxError> {
         let r = i as u32 + 1;
         ws.write_string_with_format(r, 0, &e.agency, &text)?;
         ws.write_string_with_format(r, 1, &e.title, &text)?;
-        ws.write_url_with_format(
-            r,
-            2,
-            Url::new(format!("file:///{}", e.pdf)).set_text(&e.pdf),
-            &link,
-        )?;
-        ws.write_url_with_format(
-            r,
-            3,
-            Url::new(format!("file:///{}", e.xlsx)).set_text(&e.xlsx),
-            &link,
-        )?;
-        ws.write_number_with_format(r, 4, e.pages as f64, &text)?;
-        ws.write_number_with_format(r, 5, (e.pdf_bytes as f64 / 1024.0).round(), &text)?;
-        ws.write_string_with_format(r, 6, &e.sha256, &text)?;
-        ws.write_string_with_format(r, 7, &e.built_at, &text)?;
+        for (k, format) in formats.iter().enumerate() {
+            if let Some(n) = file(e, *format) {
+                let url = Url::new(format!("file:///{n}")).set_text(n);
+                ws.write_url_with_format(r, 2 + k as u16, url, &link)?;
+            }
+        }
+        let c = 2 + formats.len() as u16;
+        ws.write_number_with_format(r, c, e.pages as f64, &text)?;
+        ws.write_number_with_format(r, c + 1, (e.pdf_bytes as f64 / 1024.0).round(), &text)?;
+        ws.write_string_with_format(r, c + 2, &e.sha256, &text)?;
+        ws.write_string_with_format(r, c + 3, &e.built_at, &text)?;
     }
     wb.save_to_buffer()
 }
@@ -154,19 +170,23 @@ pub fn html(entries: &[Entry], year: i32) -> String {
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{year}年度政府信息公开工作年度报告 发布清单</title>\n<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}th,td{{border:1px solid #999;padding:4px 8px;font-size:14px}}th{{background:#eee}}td.hash{{font-family:monospace;font-size:12px}}</style>\n</head>\n<body>\n<h1>{year}年度政府信息公开工作年度报告 发布清单</h1>\n<p>共 {} 份报告。</p>\n<table>\n<tr>",
         entries.len()
     );
-    for (title, _) in COLUMNS {
+    let formats = formats(entries);
+    for (title, _) in columns(&formats) {
         s.push_str(&format!("<th>{}</th>", escape(title)));
     }
     s.push_str("</tr>\n");
     for e in entries {
+        let links: String = formats
+            .iter()
+            .map(|f| match file(e, *f) {
+                Some(n) => format!("<td><a href=\"{}\">{}</a></td>", href(n), escape(n)),
+                None => "<td></td>".to_string(),
+            })
+            .collect();
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td><a href=\"{}\">{}</a></td><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"hash\">{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td>{links}<td>{}</td><td>{}</td><td class=\"hash\">{}</td><td>{}</td></tr>\n",
             escape(&e.agency),
             escape(&e.title),
-            href(&e.pdf),
-            escape(&e.pdf),
-            href(&e.xlsx),
-            escape(&e.xlsx),
             e.pages,
             (e.pdf_bytes as f64 / 1024.0).round(),
             e.sha256,

@@ -350,6 +350,12 @@ impl FontSet {
         crate::digest::sha256_hex(s.as_bytes())
     }
 
+    /// The family of the face that prints `role` first (what a DOCX names for it).
+    pub fn primary_family(&self, role: Role) -> Option<&str> {
+        let i = *self.chain(role).first()?;
+        self.faces.get(i).map(|f| f.family.as_str())
+    }
+
     /// The faces of `role`, primary first.
     pub fn chain(&self, role: Role) -> &[usize] {
         self.roles.get(&role).map(Vec::as_slice).unwrap_or(&[])

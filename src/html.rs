@@ -1,0 +1,220 @@
+//! `Document` → HTML for the portal: a self-contained page (`report.html.tera`) and a fragment
+//! for a CMS editor (`fragment.html.tera`), both rendered by tera from the same view, so a user
+//! overrides them by file name like the Markdown templates.
+//!
+//! Tables keep the schema's spans (`rowspan`/`colspan`); every label is a `<th>`, and every
+//! figure names its headers (`headers` → the `id`s of its column and row labels), which is how
+//! WCAG 2.1 (technique H43) wants a table with multi-level headers marked up.
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::doc::{Block, Document, Grid};
+use crate::render::Templates;
+use crate::schema::RowKind;
+
+pub const PAGE: &str = "report.html.tera";
+pub const FRAGMENT: &str = "fragment.html.tera";
+
+/// What the HTML templates see.
+#[derive(Serialize)]
+pub struct View {
+    pub title: String,
+    pub agency: String,
+    pub year: String,
+    pub blocks: Vec<HtmlBlock>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum HtmlBlock {
+    Title {
+        text: String,
+    },
+    /// `level` 1 is `一、` (an `<h2>`: the title is the page's `<h1>`).
+    Heading {
+        level: u8,
+        text: String,
+        id: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    Table(HtmlTable),
+}
+
+#[derive(Serialize)]
+pub struct HtmlTable {
+    pub key: &'static str,
+    pub caption: &'static str,
+    /// Header rows (repeated on each printed page).
+    pub head: Vec<Vec<HtmlCell>>,
+    pub body: Vec<Vec<HtmlCell>>,
+    /// Relative column widths in percent.
+    pub widths: Vec<f32>,
+}
+
+#[derive(Serialize)]
+pub struct HtmlCell {
+    pub text: String,
+    pub header: bool,
+    pub rowspan: usize,
+    pub colspan: usize,
+    /// `col`, `colgroup`, `row` or `rowgroup` for a header cell.
+    pub scope: &'static str,
+    pub id: String,
+    /// For a figure: the ids of its headers, space-separated.
+    pub headers: String,
+    /// A row label sits left, everything else centred.
+    pub left: bool,
+}
+
+impl View {
+    pub fn of(doc: &Document, agency: &str, year: Option<i32>) -> View {
+        let mut headings = 0;
+        let blocks = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Title(t) => Some(HtmlBlock::Title { text: t.clone() }),
+                Block::Heading { level, text } => {
+                    headings += 1;
+                    Some(HtmlBlock::Heading {
+                        level: *level,
+                        text: text.clone(),
+                        id: format!("nb-s{headings}"),
+                    })
+                }
+                Block::Paragraph(t) => Some(HtmlBlock::Paragraph { text: t.clone() }),
+                Block::Table(grid) => Some(HtmlBlock::Table(table(grid))),
+                Block::PageBreak => None,
+            })
+            .collect();
+        View {
+            title: doc.title().to_string(),
+            agency: agency.trim().to_string(),
+            year: year.map(|y| y.to_string()).unwrap_or_default(),
+            blocks,
+        }
+    }
+}
+
+/// The page (`Format::Html`) or the fragment (`Format::HtmlFragment`).
+pub fn render(templates: &Templates, view: &View, entry: &str) -> Result<Vec<u8>> {
+    Ok(templates.render_view(entry, view)?.into_bytes())
+}
+
+fn table(grid: &Grid) -> HtmlTable {
+    let t = grid.table();
+    let id = |i: usize| format!("nb-{}-h{i}", t.key);
+    let rows = |n: usize| (0..n).map(|_| Vec::new()).collect::<Vec<Vec<HtmlCell>>>();
+    let mut head = rows(t.repeat_rows.min(t.rows()));
+    let mut body = rows(t.rows() - head.len());
+    for (i, c) in grid.cells.iter().enumerate() {
+        let in_header_rows = grid.row_kind(c.row) != RowKind::Data;
+        let scope = match (c.label, in_header_rows) {
+            (false, _) => "",
+            (true, true) if c.cols > 1 => "colgroup",
+            (true, true) => "col",
+            (true, false) if c.rows > 1 => "rowgroup",
+            (true, false) => "row",
+        };
+        let cell = HtmlCell {
+            text: c.text.clone(),
+            header: c.label,
+            rowspan: c.rows,
+            colspan: c.cols,
+            scope,
+            id: if c.label { id(i) } else { String::new() },
+            headers: if c.label {
+                String::new()
+            } else {
+                headers_of(grid, i)
+                    .into_iter()
+                    .map(id)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+            left: c.label && !in_header_rows && c.cols < t.columns,
+        };
+        match head.get_mut(c.row) {
+            Some(row) => row.push(cell),
+            None => body[c.row - head.len()].push(cell),
+        }
+    }
+    let total: f32 = t.col_weights.iter().sum();
+    HtmlTable {
+        key: t.key,
+        caption: t.heading(),
+        head,
+        body,
+        widths: t
+            .col_weights
+            .iter()
+            .map(|w| (w / total * 1000.0).round() / 10.0)
+            .collect(),
+    }
+}
+
+/// The label cells a figure belongs to: the column labels above it, in the band of header rows
+/// nearest above its own rows (表二 has a band per block), and the row labels left of it.
+fn headers_of(grid: &Grid, figure: usize) -> Vec<usize> {
+    let f = &grid.cells[figure];
+    let covers_col = |c: &crate::doc::Cell| c.col <= f.col && f.col < c.col + c.cols;
+    let covers_row = |c: &crate::doc::Cell| c.row <= f.row && f.row < c.row + c.rows;
+    // The band: the run of header rows nearest above the figure's row.
+    let mut band_end = f.row;
+    while band_end > 0 && grid.row_kind(band_end - 1) == RowKind::Data {
+        band_end -= 1;
+    }
+    let mut band_start = band_end;
+    while band_start > 0 && grid.row_kind(band_start - 1) != RowKind::Data {
+        band_start -= 1;
+    }
+    grid.cells
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.label)
+        .filter(|(_, c)| {
+            let column_label = covers_col(c) && c.row < band_end && c.row + c.rows > band_start;
+            let row_label = covers_row(c) && c.col + c.cols <= f.col;
+            column_label || row_label
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Report;
+    use crate::schema;
+
+    #[test]
+    fn every_figure_has_a_column_and_a_row_header() {
+        let report = Report::default();
+        for t in schema::tables() {
+            let grid = Grid::of(t, &report);
+            for (i, c) in grid.cells.iter().enumerate().filter(|(_, c)| !c.label) {
+                let h = headers_of(&grid, i);
+                assert!(
+                    h.iter().any(|j| grid.cells[*j].row < c.row),
+                    "{} cell at {},{} has no column header",
+                    t.key,
+                    c.row,
+                    c.col
+                );
+                // 表四 has one unlabelled data row: its figures have column headers only.
+                if t.key != "t4" {
+                    assert!(
+                        h.iter().any(|j| grid.cells[*j].col < c.col),
+                        "{} cell at {},{} has no row header",
+                        t.key,
+                        c.row,
+                        c.col
+                    );
+                }
+            }
+        }
+    }
+}
