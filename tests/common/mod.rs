@@ -225,6 +225,23 @@ pub fn workspace_of(reports: &[Report]) -> tempfile::TempDir {
     dir
 }
 
+/// The three sample reports built by `nianbao build <extra>`: the workspace, the reports and
+/// their year folder.
+pub fn samples_built_with(extra: &[&str]) -> (tempfile::TempDir, Vec<Report>, PathBuf) {
+    let reports: Vec<Report> = sample_sources()
+        .iter()
+        .map(|p| report_from_toml(p))
+        .collect();
+    let ws = workspace_of(&reports);
+    let args: Vec<&str> = std::iter::once("build")
+        .chain(extra.iter().copied())
+        .collect();
+    let (code, _, err) = run(ws.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    let dir = ws.path().join("output/2025");
+    (ws, reports, dir)
+}
+
 /// The binary, as of 1 February 2026 (the fixtures' reports are for 2025).
 pub fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_nianbao"));
