@@ -169,17 +169,21 @@ fn table(out: &mut String, grid: &Grid) {
     out.push_str("</w:tbl>");
 }
 
-/// `w:rFonts` naming the family `fonts` chose for `role` (the PDF's), for every script.
+/// `w:rFonts` naming the family `fonts` chose for `role` (the PDF's), for every script. A
+/// face known by its legacy name (`Noto Serif CJK SC Bold`) is named by its family and set
+/// bold: that name is no family to LibreOffice, and Word finds the face either way.
 fn run_fonts(fonts: &FontSet, role: Role) -> String {
-    match fonts.primary_family(role) {
-        Some(family) => {
-            let f = escape(family);
-            format!(
-                r#"<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}" w:hint="eastAsia"/>"#
-            )
-        }
-        None => String::new(),
-    }
+    let Some(family) = fonts.primary_family(role) else {
+        return String::new();
+    };
+    let (family, bold) = match family.strip_suffix(" Bold") {
+        Some(base) => (base, "<w:b/><w:bCs/>"),
+        None => (family, ""),
+    };
+    let f = escape(family);
+    format!(
+        r#"<w:rFonts w:ascii="{f}" w:hAnsi="{f}" w:eastAsia="{f}" w:cs="{f}" w:hint="eastAsia"/>{bold}"#
+    )
 }
 
 fn styles(fonts: &FontSet) -> String {
