@@ -10,10 +10,7 @@ use common::*;
 use nianbao::model::Report;
 
 fn reports() -> Vec<Report> {
-    sample_sources()
-        .iter()
-        .map(|p| report_from_toml(p))
-        .collect()
+    sample_reports()
 }
 
 /// When each agency's PDF was last written.

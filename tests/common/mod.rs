@@ -225,6 +225,14 @@ pub fn workspace_of(reports: &[Report]) -> tempfile::TempDir {
     dir
 }
 
+/// The three sample agencies' reports, from their TOML sources.
+pub fn sample_reports() -> Vec<Report> {
+    sample_sources()
+        .iter()
+        .map(|p| report_from_toml(p))
+        .collect()
+}
+
 /// The three sample reports built by `nianbao build <extra>`: the workspace, the reports and
 /// their year folder.
 pub fn samples_built_with(extra: &[&str]) -> (tempfile::TempDir, Vec<Report>, PathBuf) {
