@@ -195,6 +195,34 @@ mod tests {
     use crate::schema;
 
     #[test]
+    fn headings_nest_and_text_is_escaped() {
+        let doc = Document {
+            blocks: vec![
+                Block::Title("标题".into()),
+                Block::Heading {
+                    level: 1,
+                    text: "一、总体情况".into(),
+                },
+                Block::Heading {
+                    level: 3,
+                    text: "1.分项".into(),
+                },
+                Block::Paragraph("<script>alert(1)</script> & “引号”".into()),
+            ],
+        };
+        let templates = Templates::load(None).unwrap();
+        let view = View::of(&doc, "机关", Some(2025));
+        let page = String::from_utf8(render(&templates, &view, PAGE).unwrap()).unwrap();
+        assert!(page.contains("<h2 id=\"nb-s1\""), "{page}");
+        assert!(page.contains("<h4 id=\"nb-s2\""), "{page}");
+        assert!(
+            page.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; “引号”"),
+            "{page}"
+        );
+        assert!(!page.contains("<script>"));
+    }
+
+    #[test]
     fn every_figure_has_a_column_and_a_row_header() {
         let report = Report::default();
         for t in schema::tables() {
