@@ -277,71 +277,91 @@ enum Rendered {
 fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
     let report = &c.report;
     let markdown = kit.templates.render(report)?;
-    let document = doc::parse(&markdown, report)?;
+    let mut document = doc::parse(&markdown, report)?;
     let mut laid = layout::layout(&document, kit.fonts);
     if draft {
         layout::stamp(&mut laid, kit.fonts, DRAFT_MARK);
+        // The HTML and DOCX of a draft say so at the top, as the PDF does on every page.
+        let mark = doc::Block::Paragraph(format!("【{DRAFT_MARK}】"));
+        document.blocks.insert(0, mark);
     }
     if !laid.missing.is_empty() {
         let mut findings = missing_glyphs(report, &laid.missing);
         attribute(&mut findings, &c.file, &c.agency());
         return Ok(Rendered::Missing(findings));
     }
-    let title = document.title().to_string();
-    let meta = pdf::Meta {
-        title: title.clone(),
-        author: report.info.agency.clone(),
-        subject: "政府信息公开工作年度报告".into(),
-        keywords: vec![
-            "政府信息公开".into(),
-            "年度报告".into(),
-            format!("{}年", report.info.year.unwrap_or_default()),
-        ],
-        date: report.info.published,
-        source_date: kit.source_date,
+    let made = Made {
+        report,
+        document: &document,
+        laid: &laid,
+        draft,
     };
-    let pages = laid.pages.len();
-    // The HTML and DOCX of a draft say so at the top, as the PDF does on every page.
-    let marked = draft.then(|| {
-        let mut marked = document.clone();
-        let mark = doc::Block::Paragraph(format!("【{DRAFT_MARK}】"));
-        marked.blocks.insert(0, mark);
-        marked
-    });
-    let unpaged = marked.as_ref().unwrap_or(&document);
-    let mut outputs = Vec::with_capacity(kit.formats.len());
-    for format in kit.formats {
-        let bytes = match format {
-            Format::Pdf => pdf::write(&laid, kit.fonts, &meta)?,
-            Format::Xlsx => xlsx::write_report(
-                report,
-                &title,
-                report.info.published,
-                draft.then_some(DRAFT_MARK),
-            )
-            .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?,
-            Format::Html => web_page(unpaged, report, kit, html::PAGE)?,
-            Format::HtmlFragment => web_page(unpaged, report, kit, html::FRAGMENT)?,
-            Format::Docx => {
-                let meta = docx::Meta {
-                    title: &title,
-                    author: report.info.agency.trim(),
-                };
-                docx::write(unpaged, kit.fonts, &meta)?
-            }
-        };
-        outputs.push((*format, bytes));
-    }
+    let outputs = kit
+        .formats
+        .iter()
+        .map(|f| Ok((*f, made.export(*f, kit)?)))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Rendered::Files {
         outputs,
-        pages,
-        title,
+        pages: laid.pages.len(),
+        title: document.title().to_string(),
     })
 }
 
-fn web_page(document: &Document, report: &Report, kit: &Toolkit, entry: &str) -> Result<Vec<u8>> {
-    let view = html::View::of(document, &report.info.agency, report.info.year);
-    html::render(kit.templates, &view, entry)
+/// One report ready for export: the document every format is made from, and its pages.
+struct Made<'a> {
+    report: &'a Report,
+    document: &'a Document,
+    laid: &'a layout::Laid,
+    draft: bool,
+}
+
+impl Made<'_> {
+    /// The file of `format`. The PDF draws the pages; HTML and DOCX reflow the document.
+    fn export(&self, format: Format, kit: &Toolkit) -> Result<Vec<u8>> {
+        let (report, title) = (self.report, self.document.title());
+        Ok(match format {
+            Format::Pdf => pdf::write(self.laid, kit.fonts, &self.pdf_meta(kit))?,
+            Format::Xlsx => xlsx::write_report(
+                report,
+                title,
+                report.info.published,
+                self.draft.then_some(DRAFT_MARK),
+            )
+            .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?,
+            Format::Html | Format::HtmlFragment => {
+                let view = html::View::of(self.document, &report.info.agency, report.info.year);
+                let entry = match format {
+                    Format::Html => html::PAGE,
+                    _ => html::FRAGMENT,
+                };
+                html::render(kit.templates, &view, entry)?
+            }
+            Format::Docx => {
+                let meta = docx::Meta {
+                    title,
+                    author: report.info.agency.trim(),
+                };
+                docx::write(self.document, kit.fonts, &meta)?
+            }
+        })
+    }
+
+    fn pdf_meta(&self, kit: &Toolkit) -> pdf::Meta {
+        let info = &self.report.info;
+        pdf::Meta {
+            title: self.document.title().to_string(),
+            author: info.agency.clone(),
+            subject: "政府信息公开工作年度报告".into(),
+            keywords: vec![
+                "政府信息公开".into(),
+                "年度报告".into(),
+                format!("{}年", info.year.unwrap_or_default()),
+            ],
+            date: info.published,
+            source_date: kit.source_date,
+        }
+    }
 }
 
 /// G1: one finding per character, naming the paragraph's cell when the text is the agency's.
