@@ -238,7 +238,18 @@ fn stages(report: &Report, fonts: &FontSet, templates: &Templates, rounds: u32) 
     let xlsx = time(&mut || {
         nianbao::xlsx::write_report(report, "t", None, None).expect("xlsx");
     });
+    let html = time(&mut || {
+        let view = nianbao::html::View::of(&doc, &report.info.agency, report.info.year);
+        nianbao::html::render(templates, &view, nianbao::html::PAGE).expect("HTML");
+    });
+    let docx = time(&mut || {
+        let meta = nianbao::docx::Meta {
+            title: doc.title(),
+            author: &report.info.agency,
+        };
+        nianbao::docx::write(&doc, fonts, &meta).expect("DOCX");
+    });
     println!(
-        "one report, one thread, ms: read {read:.2}, rules {rules:.2}, render {render:.2}, parse {parse:.2}, layout {layout:.2}, PDF {pdf:.2}, XLSX {xlsx:.2}"
+        "one report, one thread, ms: read {read:.2}, rules {rules:.2}, render {render:.2}, parse {parse:.2}, layout {layout:.2}, PDF {pdf:.2}, XLSX {xlsx:.2}, HTML {html:.2}, DOCX {docx:.2}"
     );
 }
