@@ -88,6 +88,12 @@ impl Grid {
     pub fn row_kind(&self, row: usize) -> RowKind {
         self.table().row_kinds[row]
     }
+
+    /// A label that names a data row (not a header, not a full-width line): set flush left in
+    /// reflowed outputs, everything else centred.
+    pub fn is_row_label(&self, cell: &Cell) -> bool {
+        cell.label && self.row_kind(cell.row) == RowKind::Data && cell.cols < self.table().columns
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -16,7 +16,6 @@ use quick_xml::escape::escape;
 
 use crate::doc::{Block, Document, Grid};
 use crate::layout::fonts::{FontSet, Role};
-use crate::schema::RowKind;
 
 /// Twips (1/20 pt) per millimetre.
 const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
@@ -149,9 +148,11 @@ fn table(out: &mut String, grid: &Grid) {
                 });
             }
             out.push_str(r#"<w:vAlign w:val="center"/></w:tcPr>"#);
-            let left =
-                cell.label && grid.row_kind(cell.row) == RowKind::Data && cell.cols < t.columns;
-            let jc = if left { "left" } else { "center" };
+            let jc = if grid.is_row_label(cell) {
+                "left"
+            } else {
+                "center"
+            };
             if first {
                 let _ = write!(
                     out,

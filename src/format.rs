@@ -74,17 +74,6 @@ impl Format {
             .max_by_key(|(_, suffix)| suffix.len())
             .map(|(f, _)| f)
     }
-
-    /// What the file is for, in the office's words.
-    pub fn purpose(self) -> &'static str {
-        match self {
-            Format::Pdf => "正式发布的年报（PDF）",
-            Format::Xlsx => "统计表格（XLSX）",
-            Format::Html => "门户网站网页（HTML）",
-            Format::HtmlFragment => "粘贴到网站编辑器的正文片段（HTML）",
-            Format::Docx => "供审核修改的 Word 文档（DOCX）",
-        }
-    }
 }
 
 /// The formats to build, in `Format` order, without repeats; the PDF always among them (it is

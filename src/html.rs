@@ -139,7 +139,7 @@ fn table(grid: &Grid) -> HtmlTable {
                     .collect::<Vec<_>>()
                     .join(" ")
             },
-            left: c.label && !in_header_rows && c.cols < t.columns,
+            left: grid.is_row_label(c),
         };
         match head.get_mut(c.row) {
             Some(row) => row.push(cell),

@@ -52,6 +52,7 @@ pub fn check_summary(checked: &[Checked], findings: &[&Finding]) -> String {
 pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
     let written = results.iter().filter(|r| r.is_written()).count();
     let drafts: Vec<&Built> = results.iter().filter(|r| r.is_draft()).collect();
+    // `normalise` always names the PDF, so a build that wrote nothing still reads naturally.
     let formats = crate::format::normalise(
         results
             .iter()
@@ -59,12 +60,8 @@ pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
             .filter_map(|p| crate::format::Format::of_file(&p.to_string_lossy())),
     );
     let mut s = format!(
-        "已生成 {written} 个机关的{}（{}），用时 {seconds:.1} 秒。\n",
-        if formats.is_empty() {
-            "报告".to_string()
-        } else {
-            format!(" {}", crate::format::list(&formats))
-        },
+        "已生成 {written} 个机关的 {}（{}），用时 {seconds:.1} 秒。\n",
+        crate::format::list(&formats),
         out.display()
     );
     let reused = results.iter().filter(|r| r.reused).count();

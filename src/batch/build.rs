@@ -189,7 +189,8 @@ fn write_one(c: &Checked, kit: &Toolkit, draft: bool) -> Built {
                 let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
                 files.push((record_path(kit.out, &c.report), record));
             }
-            let pdf_path = output_path(kit.out, &c.report, Format::Pdf);
+            // Formats are normalised with the PDF first.
+            let pdf_path = files.first().map(|(p, _)| p.clone()).unwrap_or_default();
             let refs: Vec<(&Path, &[u8])> = files
                 .iter()
                 .map(|(p, b)| (p.as_path(), b.as_slice()))
