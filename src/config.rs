@@ -48,6 +48,9 @@ pub struct Config {
     /// Last year's agency name → this year's.
     #[serde(default)]
     pub renamed: BTreeMap<String, String>,
+    /// The file's bytes as read (a changed `nianbao.toml` rebuilds every report).
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -98,6 +101,7 @@ impl Config {
         config
             .settings()
             .map_err(|e| anyhow::anyhow!("{} 格式有误：{e}", path.display()))?;
+        config.bytes = text.into_bytes();
         Ok(config)
     }
 
@@ -120,6 +124,14 @@ impl Config {
                     ));
                 }
             };
+            if let Some(why) = crate::rules::registry::guards(c)
+                && s != Some(Severity::Error)
+            {
+                return Err(format!(
+                    "[severity] 中的 {c} 不能改为「{}」：{why}。请删除这一行（{c} 只能是 error）",
+                    level.trim()
+                ));
+            }
             settings.severity.insert(c, s);
         }
         if let Some(text) = &self.deadline.township {
@@ -205,6 +217,9 @@ mod tests {
         assert_eq!(s.township_deadline, (2, 28));
         assert_eq!(s.renamed["县农业局"], "县农业农村局");
         for bad in [
+            "[severity]\nN1 = \"off\"\n",
+            "[severity]\nG1 = \"warning\"\n",
+            "[severity]\nY1 = \"info\"\n",
             "[severity]\nZ9 = \"error\"\n",
             "[severity]\nX1 = \"red\"\n",
             "[deadline]\ntownship = \"2-30\"\n",

@@ -66,10 +66,12 @@ pub enum Code {
     Y6,
     Y7,
     Y8,
+    Y9,
     X1,
     X2,
     X3,
     X4,
+    X5,
     T1,
     K1,
     K2,
@@ -85,6 +87,7 @@ pub enum Code {
     A2,
     A3,
     A4,
+    A5,
 }
 
 impl fmt::Display for Code {
@@ -109,7 +112,7 @@ impl Code {
 }
 
 /// Another place a finding points at: the table cell a sentence contradicts, last year's cell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Related {
     pub file: PathBuf,
     pub sheet: Option<String>,
@@ -124,7 +127,7 @@ impl Related {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub file: PathBuf,
     /// The agency's name when known (from 基本信息, else the file stem).

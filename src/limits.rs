@@ -59,6 +59,17 @@ pub const PROSE_CHARS: usize = 200_000;
 /// name's prefix and suffix).
 pub const FILE_NAME_BYTES: usize = 180;
 
+/// Bytes one template may produce for one report. The built-in templates give about 60 KB of
+/// Markdown or 150 KB of HTML for a long report; the whole prose allowed is 600 KB of UTF-8.
+pub const TEMPLATE_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Seconds one template may take for one report; the built-ins take a few milliseconds.
+pub const TEMPLATE_SECONDS: u64 = 5;
+
+/// Numbers all `range()` calls of one template may produce together for one report (tera caps
+/// one call at 100,000, which nested loops multiply).
+pub const TEMPLATE_RANGE: usize = 100_000;
+
 /// `N MB` for messages.
 pub fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use crate::finding::{Code, Finding};
 use crate::limits;
 use crate::record::Record;
 use crate::rules::history::Previous;
@@ -21,6 +22,9 @@ pub struct Library {
     reports: HashMap<(String, Option<i32>), Previous>,
     /// Where was looked, for the message when nothing was found.
     pub searched: Vec<PathBuf>,
+    /// X5: records that cannot be read, and agencies with more than one report for a year
+    /// (none of which is then used).
+    pub problems: Vec<Finding>,
 }
 
 impl Library {
@@ -69,12 +73,29 @@ impl Library {
         files.retain(|f| {
             f.extension().is_some_and(|e| e == "json") || !records.contains(&f.with_extension(""))
         });
+        let mut doubtful: HashMap<(String, Option<i32>), (String, Vec<PathBuf>)> = HashMap::new();
         for file in files {
-            if let Some(prev) = read(&file) {
-                let year = prev.report.info.year;
-                let key = (normalize(prev.report.info.agency.trim()), year);
-                lib.reports.entry(key).or_insert(prev);
+            let Some(prev) = read(&file) else {
+                if file.extension().is_some_and(|e| e == "json") {
+                    lib.problems.push(unreadable(&file));
+                }
+                continue;
+            };
+            let year = prev.report.info.year;
+            let key = (normalize(prev.report.info.agency.trim()), year);
+            if let Some((_, files)) = doubtful.get_mut(&key) {
+                files.push(file);
+            } else if let Some(first) = lib.reports.remove(&key) {
+                let agency = first.report.info.agency.trim().to_string();
+                doubtful.insert(key, (agency, vec![first.file, file]));
+            } else {
+                lib.reports.insert(key, prev);
             }
+        }
+        let mut doubtful: Vec<_> = doubtful.into_iter().collect();
+        doubtful.sort();
+        for ((_, year), (agency, files)) in doubtful {
+            lib.problems.push(two_reports(&agency, year, &files));
         }
         lib
     }
@@ -104,6 +125,36 @@ impl Library {
     }
 }
 
+/// X5: a record that cannot be read is not silently passed over.
+fn unreadable(file: &Path) -> Finding {
+    let mut f = Finding::new(
+        Code::X5,
+        format!(
+            "上年的报告记录 {} 无法读取（文件不完整或已损坏），未用于跨年度核对。请用上年的工作簿重新生成，或用 --previous 指定上年的工作簿。",
+            file.display()
+        ),
+    );
+    f.file = file.to_path_buf();
+    f
+}
+
+/// X5: two reports claim one agency and year; which is right cannot be known.
+fn two_reports(prev: &str, year: Option<i32>, files: &[PathBuf]) -> Finding {
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let year = year.map(|y| format!("{y} 年度")).unwrap_or_default();
+    let mut f = Finding::new(
+        Code::X5,
+        format!(
+            "「{prev}」{year}的报告有 {} 份：{}，不知道哪一份是发布的，都未用于跨年度核对。请删除或移走多余的一份。",
+            files.len(),
+            names.join("、")
+        ),
+    );
+    f.file = files.first().cloned().unwrap_or_default();
+    f.agency = prev.to_string();
+    f
+}
+
 fn list(path: &Path, depth: usize, out: &mut Vec<PathBuf>) {
     let Ok(meta) = std::fs::metadata(path) else {
         return;
@@ -115,7 +166,10 @@ fn list(path: &Path, depth: usize, out: &mut Vec<PathBuf>) {
             .unwrap_or("")
             .to_ascii_lowercase();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if ["json", "xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str()) && !name.starts_with("~$")
+        // Hidden files are nianbao's own (the manifest, its journal) or the system's.
+        if ["json", "xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str())
+            && !name.starts_with("~$")
+            && !name.starts_with('.')
         {
             out.push(path.to_path_buf());
         }

@@ -57,6 +57,7 @@ impl Templates {
         tera.autoescape_on([".html.tera"]);
         tera.register_filter("md", md_filter);
         tera.register_filter("cn_num", cn_num_filter);
+        tera.register_function("range", bounded::range);
         let mut overridden = Vec::new();
         let mut sources: Vec<(String, String)> = Vec::new();
         for (name, builtin) in BUILTIN {
@@ -91,22 +92,119 @@ impl Templates {
 
     /// The report as Markdown.
     pub fn render(&self, report: &Report) -> Result<String> {
-        let context = Context::from_serialize(&View::new(report))
-            .map_err(|e| anyhow::anyhow!("无法准备模板数据：{}", describe(&e)))?;
-        self.tera
-            .render(ENTRY, &context)
-            .map_err(|e| anyhow::anyhow!("渲染模板 {ENTRY} 出错：{}", describe(&e)))
+        self.render_view(ENTRY, &View::new(report))
     }
-}
 
-impl Templates {
-    /// `entry` rendered with `view` as its context (the HTML templates).
+    /// `entry` rendered with `view` as its context, within the bounds of `limits.rs` (output
+    /// size, time, numbers made by `range`): a user's template cannot hang or exhaust memory.
     pub fn render_view(&self, entry: &str, view: &impl Serialize) -> Result<String> {
         let context = Context::from_serialize(view)
             .map_err(|e| anyhow::anyhow!("无法准备模板数据：{}", describe(&e)))?;
-        self.tera
-            .render(entry, &context)
-            .map_err(|e| anyhow::anyhow!("渲染模板 {entry} 出错：{}", describe(&e)))
+        let mut out = bounded::Output::new();
+        let rendered = bounded::scope(|| self.tera.render_to(entry, &context, &mut out));
+        if let Some(why) = out.exceeded() {
+            anyhow::bail!("模板 {entry} {why}");
+        }
+        rendered.map_err(|e| anyhow::anyhow!("渲染模板 {entry} 出错：{}", describe(&e)))?;
+        String::from_utf8(out.into_bytes())
+            .map_err(|_| anyhow::anyhow!("模板 {entry} 生成的文字不是有效的 UTF-8"))
+    }
+}
+
+/// The bounds a template renders within.
+mod bounded {
+    use std::cell::Cell;
+    use std::time::{Duration, Instant};
+
+    use tera::{Kwargs, State, TeraResult};
+
+    use crate::limits;
+
+    thread_local! {
+        /// Numbers `range` may still produce in the render running on this thread.
+        static RANGE_LEFT: Cell<usize> = const { Cell::new(limits::TEMPLATE_RANGE) };
+    }
+
+    /// Runs one render with a fresh `range` budget.
+    pub fn scope<T>(f: impl FnOnce() -> T) -> T {
+        RANGE_LEFT.with(|left| left.set(limits::TEMPLATE_RANGE));
+        f()
+    }
+
+    /// tera's `range`, counting what it makes against the render's budget.
+    pub fn range(kwargs: Kwargs, _: &State) -> TeraResult<Vec<i64>> {
+        let start = kwargs.get::<i64>("start")?.unwrap_or_default();
+        let end = kwargs.must_get::<i64>("end")?;
+        let step = kwargs.get::<i64>("step_by")?.unwrap_or(1);
+        if step == 0 {
+            return Err(tera::Error::message("range 的 step_by 不能为 0"));
+        }
+        let span = if step > 0 {
+            end.saturating_sub(start)
+        } else {
+            start.saturating_sub(end)
+        };
+        let len = usize::try_from(span.max(0)).unwrap_or(usize::MAX) / step.unsigned_abs() as usize
+            + usize::from(span % step != 0 && span > 0);
+        let left = RANGE_LEFT.with(Cell::get);
+        if len > left {
+            return Err(tera::Error::message(format!(
+                "range 一共要生成的数字超过上限 {}（是否有嵌套的循环？）",
+                limits::TEMPLATE_RANGE
+            )));
+        }
+        RANGE_LEFT.with(|l| l.set(left - len));
+        Ok((0..len as i64).map(|i| start + i * step).collect())
+    }
+
+    /// Where a render writes: stops it once the output or the time is over its bound.
+    pub struct Output {
+        bytes: Vec<u8>,
+        deadline: Instant,
+        exceeded: Option<String>,
+    }
+
+    impl Output {
+        pub fn new() -> Output {
+            Output {
+                bytes: Vec::new(),
+                deadline: Instant::now() + Duration::from_secs(limits::TEMPLATE_SECONDS),
+                exceeded: None,
+            }
+        }
+
+        pub fn exceeded(&self) -> Option<&str> {
+            self.exceeded.as_deref()
+        }
+
+        pub fn into_bytes(self) -> Vec<u8> {
+            self.bytes
+        }
+    }
+
+    impl std::io::Write for Output {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.bytes.len() + buf.len() > limits::TEMPLATE_OUTPUT_BYTES {
+                self.exceeded = Some(format!(
+                    "生成的内容超过上限 {}（是否有嵌套的循环？）",
+                    limits::mb(limits::TEMPLATE_OUTPUT_BYTES as u64)
+                ));
+            } else if Instant::now() > self.deadline {
+                self.exceeded = Some(format!(
+                    "生成一份报告超过 {} 秒（是否有嵌套的循环？）",
+                    limits::TEMPLATE_SECONDS
+                ));
+            }
+            if self.exceeded.is_some() {
+                return Err(std::io::Error::other("template bound exceeded"));
+            }
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
 }
 
@@ -307,6 +405,39 @@ mod tests {
         assert!(md.contains("### （一）主动公开"), "{md}");
         assert!(md.contains("### （五）监督保障"), "{md}");
         assert!(!md.contains("（六）"), "{md}");
+    }
+
+    fn user_template(text: &str) -> Templates {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("preamble.md.tera"), text).unwrap();
+        Templates::load(Some(dir.path())).unwrap()
+    }
+
+    #[test]
+    fn nested_ranges_are_stopped() {
+        let t = user_template(
+            "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}",
+        );
+        let e = t
+            .render(&crate::workbook::blank::blank_report("局", 2025))
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("range"), "{e:#}");
+        // The built-in range still works within the budget.
+        let t = user_template("{% for i in range(start=1, end=4) %}{{ i }}{% endfor %}");
+        let md = t
+            .render(&crate::workbook::blank::blank_report("局", 2025))
+            .unwrap();
+        assert!(md.contains("123"), "{md}");
+    }
+
+    #[test]
+    fn output_beyond_the_bound_is_stopped() {
+        let t = user_template(
+            "{% for i in range(end=100000) %}{{ info.agency }}{{ info.agency }}{{ info.agency }}{{ info.agency }}{{ info.agency }}{{ info.agency }}{{ info.agency }}{{ info.agency }}{% for j in range(end=0) %}{% endfor %}xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx{% endfor %}",
+        );
+        let report = crate::workbook::blank::blank_report(&"很长的名字".repeat(200), 2025);
+        let e = t.render(&report).unwrap_err();
+        assert!(format!("{e:#}").contains("上限"), "{e:#}");
     }
 
     #[test]

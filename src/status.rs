@@ -1,10 +1,9 @@
 //! Who has returned what: each agency of the roster (and each workbook not on it) in one state,
 //! from the checked batch and the files a build wrote.
 
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::PathBuf;
 
-use crate::batch::{self, Checked};
+use crate::batch::Checked;
 use crate::finding::{Code, Severity};
 use crate::roster::Roster;
 use crate::workbook::labels::normalize;
@@ -17,6 +16,8 @@ pub enum State {
     Unfilled,
     /// Has errors: it will not be built.
     Errors,
+    /// Has errors, and a draft (`build --force`) in `草稿/`: nothing publishable.
+    Draft,
     /// Built, but the workbook changed since: build again.
     Stale,
     /// Can be built (warnings allowed), not built yet.
@@ -31,16 +32,18 @@ impl State {
             State::Missing => "未交回",
             State::Unfilled => "未填写",
             State::Errors => "有错误",
+            State::Draft => "仅有草稿",
             State::Stale => "需重新生成",
             State::Ready => "可生成",
             State::Built => "已生成",
         }
     }
 
-    pub const ALL: [State; 6] = [
+    pub const ALL: [State; 7] = [
         State::Missing,
         State::Unfilled,
         State::Errors,
+        State::Draft,
         State::Stale,
         State::Ready,
         State::Built,
@@ -58,8 +61,22 @@ pub struct Row {
     pub on_roster: bool,
 }
 
-/// The rows: the roster's agencies in its order, then workbooks not on it.
-pub fn rows(roster: &Roster, checked: &[Checked], out: &Path) -> Vec<Row> {
+/// What the output folder holds of a workbook's report, decided as `build` decides reuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Files {
+    /// The published files, made from the workbook (and everything else) as it is now.
+    Current,
+    /// Published files made from something else (the workbook changed, or a template, a font …).
+    Stale,
+    /// Only a draft.
+    Draft,
+    /// Nothing.
+    None,
+}
+
+/// The rows: the roster's agencies in its order, then workbooks not on it. `files[i]` says
+/// what the output folder holds of `checked[i]`.
+pub fn rows(roster: &Roster, checked: &[Checked], files: &[Files]) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     let mut used = vec![false; checked.len()];
     for agency in &roster.agencies {
@@ -71,7 +88,7 @@ pub fn rows(roster: &Roster, checked: &[Checked], out: &Path) -> Vec<Row> {
         match found {
             Some((i, c)) => {
                 used[i] = true;
-                rows.push(row(c, out, true));
+                rows.push(row(c, files[i], true));
             }
             None => rows.push(Row {
                 agency: agency.clone(),
@@ -85,31 +102,26 @@ pub fn rows(roster: &Roster, checked: &[Checked], out: &Path) -> Vec<Row> {
     }
     for (i, c) in checked.iter().enumerate() {
         if !used[i] {
-            rows.push(row(c, out, roster.agencies.is_empty()));
+            rows.push(row(c, files[i], roster.agencies.is_empty()));
         }
     }
     rows
 }
 
-fn row(c: &Checked, out: &Path, on_roster: bool) -> Row {
+fn row(c: &Checked, files: Files, on_roster: bool) -> Row {
     let count = |s: Severity| c.findings.iter().filter(|f| f.severity == s).count();
     let (errors, warnings) = (count(Severity::Error), count(Severity::Warning));
     let state = if c.findings.iter().any(|f| f.code == Code::B3) {
         State::Unfilled
+    } else if errors > 0 && files == Files::Draft {
+        State::Draft
     } else if errors > 0 {
         State::Errors
     } else {
-        let pdf = batch::output_path(out, &c.report, crate::format::Format::Pdf);
-        // An aggregate is out of date when any workbook it sums changed, too.
-        let changed = std::iter::once(&c.file)
-            .chain(&c.members)
-            .map(|f| modified(f))
-            .max()
-            .flatten();
-        match (modified(&pdf), changed) {
-            (Some(built), Some(changed)) if built >= changed => State::Built,
-            (Some(_), _) => State::Stale,
-            (None, _) => State::Ready,
+        match files {
+            Files::Current => State::Built,
+            Files::Stale => State::Stale,
+            Files::Draft | Files::None => State::Ready,
         }
     };
     Row {
@@ -120,8 +132,4 @@ fn row(c: &Checked, out: &Path, on_roster: bool) -> Row {
         warnings,
         on_roster,
     }
-}
-
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }

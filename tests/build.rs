@@ -470,7 +470,7 @@ fn the_gate_builds_drafts_only_when_forced_and_marks_every_page() {
         workbook_bytes(&broken),
     )
     .unwrap();
-    let draft = ws.path().join("output/2025/江岚县水务局.pdf");
+    let draft = ws.path().join("output/2025/草稿/江岚县水务局.pdf");
 
     let (code, _, err) = run(ws.path(), &["build"]);
     assert_eq!(code, 1, "{err}");

@@ -72,7 +72,7 @@ fn a_forced_draft_says_so_in_every_format() {
     let dir = ws.path();
     let (code, _, err) = run(dir, &["build", "--force", "--docx", "--html-fragment"]);
     assert_eq!(code, 1, "{err}");
-    let out = dir.join("output/2025");
+    let out = dir.join("output/2025/草稿");
     let mark = nianbao::batch::DRAFT_MARK;
     for file in ["江岚县水务局.html", "江岚县水务局.片段.html"] {
         let html = std::fs::read_to_string(out.join(file)).unwrap();
@@ -85,6 +85,7 @@ fn a_forced_draft_says_so_in_every_format() {
         .unwrap();
     assert!(xml.contains(mark));
     // A publishable report carries no mark.
-    let clean = std::fs::read_to_string(out.join(format!("{}.html", reports[0].info.agency)));
+    let published = dir.join("output/2025");
+    let clean = std::fs::read_to_string(published.join(format!("{}.html", reports[0].info.agency)));
     assert!(!clean.unwrap().contains(mark));
 }

@@ -172,6 +172,8 @@ fn sample_outputs() -> Vec<String> {
         ]
         .map(|f| format!("output/2025/{f}")),
     );
+    // The output folder's lock, outside the year folder an office copies.
+    out.push("output/.nianbao.lock".into());
     out.sort();
     out
 }

@@ -76,7 +76,7 @@ fn every_state_is_shown_and_counted() {
     );
     assert!(
         out.contains(
-            "共 6 个机关：未交回 1，未填写 1，有错误 1，需重新生成 1，可生成 1，已生成 1。"
+            "共 6 个机关：未交回 1，未填写 1，有错误 1，仅有草稿 0，需重新生成 1，可生成 1，已生成 1。"
         ),
         "{out}"
     );
@@ -95,7 +95,7 @@ fn every_state_is_shown_and_counted() {
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains(
-            "共 3 个机关：未交回 0，未填写 0，有错误 0，需重新生成 0，可生成 0，已生成 3。"
+            "共 3 个机关：未交回 0，未填写 0，有错误 0，仅有草稿 0，需重新生成 0，可生成 0，已生成 3。"
         ),
         "{out}"
     );

@@ -252,7 +252,7 @@ fn corrupted_workbooks_become_findings_not_crashes() {
         }
         let path = dir.path().join(format!("{i}.xlsx"));
         std::fs::write(&path, &bytes).unwrap();
-        let checked = nianbao::batch::check_file(&path, &ctx, None);
+        let checked = nianbao::batch::check_file(&path, &ctx);
         for f in &checked.findings {
             assert!(!f.message.is_empty());
             assert_eq!(f.file, path);

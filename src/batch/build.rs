@@ -1,21 +1,25 @@
-//! Building a batch: every agency without errors typeset to PDF, XLSX and record in parallel.
+//! Building a batch: every agency without errors prepared and written in parallel, each report's
+//! files replaced together and recorded in the year's manifest as soon as they are in place.
+//! Drafts (`build --force`) go to `<year>/草稿/`, apart from what is published, and are removed
+//! once their agency is built properly.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::doc::{self, Document};
 use crate::finding::{Code, Finding, attribute};
 use crate::format::Format;
-use crate::layout::{self, fonts::FontSet};
 use crate::model::Report;
 use crate::record::Record;
-use crate::render::Templates;
-use crate::{docx, html, pdf, xlsx};
 
-use super::manifest::{self, Manifest};
+use super::manifest::{self, Entry, Ledger};
+use super::prepare::{Kit, prepare};
 use super::{Checked, file_stem, write_all};
+
+pub use super::prepare::DRAFT_MARK;
+
+/// The folder of a year's drafts, inside the year's folder.
+pub const DRAFTS: &str = "草稿";
 
 /// What building one agency gave.
 #[derive(Debug)]
@@ -23,10 +27,8 @@ pub struct Built {
     pub file: PathBuf,
     pub agency: String,
     pub outcome: Outcome,
-    /// Findings made while building (characters no font has).
+    /// Findings made while building (characters no font has, a template that fails).
     pub findings: Vec<Finding>,
-    /// The hash of what the files were made from (`manifest`), when they were written.
-    pub inputs: Option<String>,
     /// The files of an earlier build were kept: nothing they are made from changed.
     pub reused: bool,
 }
@@ -50,9 +52,6 @@ pub enum Outcome {
     SystemError(String),
 }
 
-/// The mark every page of a report built despite errors carries.
-pub const DRAFT_MARK: &str = "草稿——未通过校验，不得发布";
-
 impl Built {
     fn of(c: &Checked, outcome: Outcome) -> Built {
         Built {
@@ -60,7 +59,6 @@ impl Built {
             agency: c.agency(),
             outcome,
             findings: Vec::new(),
-            inputs: None,
             reused: false,
         }
     }
@@ -95,21 +93,20 @@ impl Built {
 
 /// Shared, read-only inputs of a build.
 pub struct Toolkit<'a> {
-    pub fonts: &'a FontSet,
-    pub templates: &'a Templates,
+    pub kit: Kit<'a>,
     pub out: &'a Path,
-    /// What each report is built into (`format::normalise`: the PDF first).
-    pub formats: &'a [Format],
     /// Build agencies with errors too, as marked drafts (`build --force`).
     pub force: bool,
-    /// `SOURCE_DATE_EPOCH`: the PDF date of reports without a 发布日期.
-    pub source_date: Option<i64>,
+    /// Make every report anew (`build --rebuild`), whatever the manifests say.
+    pub rebuild: bool,
     /// Called once per agency built or refused (for progress; from worker threads).
     pub tick: &'a (dyn Fn() + Sync),
     /// The hash of what all reports share (`manifest::common_inputs`).
     pub common_inputs: &'a str,
-    /// The manifests of earlier builds by year folder; empty with `build --rebuild`.
-    pub manifests: &'a std::collections::BTreeMap<PathBuf, Manifest>,
+    /// The year folders' manifests, updated as each report is written.
+    pub ledger: &'a Ledger,
+    /// When this build happened (Unix seconds), for the manifest and the publication list.
+    pub built_at: i64,
 }
 
 /// Builds every workbook without errors (with `force`, every readable one, marked as a draft);
@@ -134,127 +131,252 @@ pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
         .collect()
 }
 
+/// Whether `c` can never be built, not even as a draft: nothing to typeset, nothing filled in,
+/// no year to file it under, or a report that would overwrite another's (B1–B3, N1, Y1, Y2).
+pub fn unbuildable(c: &Checked) -> bool {
+    c.findings.iter().any(|f| {
+        f.refuses_file()
+            || (f.is_error()
+                && matches!(
+                    f.code,
+                    Code::B1 | Code::B2 | Code::B3 | Code::N1 | Code::Y1 | Code::Y2
+                ))
+    })
+}
+
 fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     let errors = c.findings.iter().filter(|f| f.is_error()).count();
-    // Never forced: nothing to typeset, or a report that would overwrite another's (B2, N1).
-    let unbuildable = c.findings.iter().any(|f| {
-        f.refuses_file() || (f.is_error() && matches!(f.code, Code::B1 | Code::B2 | Code::N1))
-    });
     let draft = errors > 0;
-    if draft && (!kit.force || unbuildable) {
+    if draft && (!kit.force || unbuildable(c)) {
         return Built::of(c, Outcome::Rejected { errors });
     }
+    let place = Place::of(kit.out, &c.report, draft);
     let inputs = manifest::report_inputs(kit.common_inputs, c, draft);
-    if let Some(built) = inputs.as_deref().and_then(|i| reuse(c, kit, i)) {
-        return built;
+    let reused = match &inputs {
+        Some(i) if !kit.rebuild => reuse(c, kit, &place, i),
+        _ => None,
+    };
+    let built = match reused {
+        Some(b) => b,
+        None => match prepare(&c.report, &kit.kit, draft) {
+            Ok(p) => write_one(c, kit, &place, p, inputs.unwrap_or_default()),
+            Err(mut findings) => {
+                attribute(&mut findings, &c.file, &c.agency());
+                let why = if findings.iter().any(|f| f.code == Code::G1) {
+                    "有字体无法显示的字符"
+                } else {
+                    "报告模板无法生成这份报告"
+                };
+                Built {
+                    findings,
+                    ..Built::of(c, Outcome::Failed(why.into()))
+                }
+            }
+        },
+    };
+    if built.is_written() && !draft {
+        let drafts = Place::of(kit.out, &c.report, true);
+        if let Err(e) = remove_draft(kit.ledger, &drafts) {
+            return Built::of(c, Outcome::SystemError(e));
+        }
     }
-    let mut built = write_one(c, kit, draft);
-    built.inputs = inputs;
     built
 }
 
-/// The files of an earlier build of exactly these inputs, if they are all still there.
-fn reuse(c: &Checked, kit: &Toolkit, inputs: &str) -> Option<Built> {
-    let pdf = output_path(kit.out, &c.report, Format::Pdf);
-    let dir = pdf.parent()?;
-    let name = pdf.file_name()?.to_str()?;
-    let entry = kit.manifests.get(dir)?.reusable(dir, name, inputs)?;
+/// Where a report's files go and its manifest key.
+struct Place {
+    /// The year's folder (the manifest's).
+    dir: PathBuf,
+    stem: String,
+    draft: bool,
+}
+
+impl Place {
+    fn of(out: &Path, report: &Report, draft: bool) -> Place {
+        Place {
+            dir: year_dir(out, report),
+            stem: file_stem(&report.info.agency),
+            draft,
+        }
+    }
+
+    /// The file of `format`: `<year>/<stem>.pdf`, or `<year>/草稿/<stem>.pdf` for a draft.
+    fn path(&self, format: Format) -> PathBuf {
+        self.folder().join(format.file_name(&self.stem))
+    }
+
+    fn folder(&self) -> PathBuf {
+        if self.draft {
+            self.dir.join(DRAFTS)
+        } else {
+            self.dir.clone()
+        }
+    }
+
+    /// The manifest's key: the PDF's name relative to the year's folder.
+    fn key(&self) -> String {
+        let pdf = Format::Pdf.file_name(&self.stem);
+        if self.draft {
+            format!("{DRAFTS}/{pdf}")
+        } else {
+            pdf
+        }
+    }
+}
+
+/// Whether `entry` describes files made from exactly `inputs` that are on disk as recorded:
+/// what `build` reuses and `status` calls 已生成.
+fn current(entry: &Entry, dir: &Path, inputs: &str) -> bool {
+    entry.inputs == inputs && entry.intact(dir)
+}
+
+/// What `dir` (the year's folder, with manifest `m`) holds of `c`'s report, as `build` would
+/// judge it with these common inputs.
+pub fn files_of(
+    c: &Checked,
+    m: &manifest::Manifest,
+    dir: &Path,
+    common: &str,
+) -> crate::status::Files {
+    use crate::status::Files;
+    let published = m.reports.get(&manifest_key(&c.report, false));
+    let inputs = manifest::report_inputs(common, c, false);
+    match (published, inputs) {
+        (Some(e), Some(i)) if current(e, dir, &i) => Files::Current,
+        (Some(_), _) => Files::Stale,
+        (None, _) if m.reports.contains_key(&manifest_key(&c.report, true)) => Files::Draft,
+        (None, _) => Files::None,
+    }
+}
+
+/// The files of an earlier build of exactly these inputs, if every one hashes as recorded.
+fn reuse(c: &Checked, kit: &Toolkit, place: &Place, inputs: &str) -> Option<Built> {
+    let entry = kit.ledger.get(&place.dir, &place.key())?;
+    if !current(&entry, &place.dir, inputs) {
+        return None;
+    }
     let outcome = Outcome::Written {
-        outputs: entry.outputs.iter().map(|(n, _)| dir.join(n)).collect(),
+        outputs: entry.paths(&place.dir),
         title: entry.title.clone(),
         pages: entry.pages,
         draft: entry.draft,
     };
     Some(Built {
-        inputs: Some(inputs.to_string()),
         reused: true,
         ..Built::of(c, outcome)
     })
 }
 
-/// Typesets one report and writes its files.
-fn write_one(c: &Checked, kit: &Toolkit, draft: bool) -> Built {
-    match render_one(c, kit, draft) {
-        Ok(Rendered::Files {
-            outputs,
-            pages,
-            title,
-        }) => {
-            let mut files: Vec<(PathBuf, Vec<u8>)> = outputs
-                .into_iter()
-                .map(|(format, bytes)| (output_path(kit.out, &c.report, format), bytes))
-                .collect();
-            // A draft is no record of what was published: next year's checks must not use it.
-            if !draft {
-                let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
-                files.push((record_path(kit.out, &c.report), record));
-            }
-            // Formats are normalised with the PDF first.
-            let pdf_path = files.first().map(|(p, _)| p.clone()).unwrap_or_default();
-            let refs: Vec<(&Path, &[u8])> = files
-                .iter()
-                .map(|(p, b)| (p.as_path(), b.as_slice()))
-                .collect();
-            match write_all(&refs) {
-                Ok(()) => Built::of(
-                    c,
-                    Outcome::Written {
-                        outputs: files.iter().map(|(p, _)| p.to_path_buf()).collect(),
-                        title,
-                        pages,
-                        draft,
-                    },
-                ),
-                Err(e) => Built::of(
-                    c,
-                    Outcome::SystemError(format!("无法写入 {}：{e}", pdf_path.display())),
-                ),
-            }
-        }
-        Ok(Rendered::Missing(findings)) => Built {
-            findings,
-            ..Built::of(c, Outcome::Failed("有字体无法显示的字符".into()))
-        },
-        Err(e) => Built::of(c, Outcome::Failed(format!("{e:#}"))),
+/// Writes a prepared report's files all together, its entry struck from the manifest before
+/// and recorded after, so the manifest never describes files that are not on disk as written.
+fn write_one(
+    c: &Checked,
+    kit: &Toolkit,
+    place: &Place,
+    prepared: super::prepare::Prepared,
+    inputs: String,
+) -> Built {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = prepared
+        .outputs
+        .into_iter()
+        .map(|(format, bytes)| (place.path(format), bytes))
+        .collect();
+    // A draft is no record of what was published: next year's checks must not use it.
+    if !place.draft {
+        let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
+        files.push((record_path(kit.out, &c.report), record));
     }
+    let key = place.key();
+    let old = kit.ledger.get(&place.dir, &key);
+    let system = |e: String| Built::of(c, Outcome::SystemError(e));
+    if let Err(e) = kit.ledger.record(&place.dir, &key, None) {
+        return system(journal_error(&place.dir, &e));
+    }
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    if let Err(e) = write_all(&refs) {
+        // The old files were put back: their entry describes them again.
+        if let Some(old) = old.filter(|o| o.intact(&place.dir)) {
+            let _ = kit.ledger.record(&place.dir, &key, Some(old));
+        }
+        return system(e.to_string());
+    }
+    let entry = Entry {
+        inputs,
+        agency: c.agency(),
+        source: c.file.clone(),
+        title: prepared.title.clone(),
+        pages: prepared.pages,
+        draft: place.draft,
+        built_at: kit.built_at,
+        outputs: manifest::outputs(&place.dir, &files),
+        findings: c.findings.clone(),
+    };
+    if let Err(e) = kit.ledger.record(&place.dir, &key, Some(entry)) {
+        return system(journal_error(&place.dir, &e));
+    }
+    Built::of(
+        c,
+        Outcome::Written {
+            outputs: files.into_iter().map(|(p, _)| p).collect(),
+            title: prepared.title,
+            pages: prepared.pages,
+            draft: place.draft,
+        },
+    )
 }
 
-/// The manifests updated with what was just built or reused. An entry of a report not built
-/// this time stays: it is reused only for the same inputs, and a refused report is refused
-/// before its entry is looked at.
-pub fn updated_manifests(
-    mut manifests: std::collections::BTreeMap<PathBuf, Manifest>,
-    results: &[Built],
-) -> std::collections::BTreeMap<PathBuf, Manifest> {
-    for b in results {
-        let Outcome::Written {
-            outputs,
-            title,
-            pages,
-            draft,
-        } = &b.outcome
-        else {
-            continue;
-        };
-        let (Some(pdf), Some(inputs)) = (outputs.first(), &b.inputs) else {
-            continue;
-        };
-        let (Some(dir), Some(name)) = (pdf.parent(), pdf.file_name()) else {
-            continue;
-        };
-        let entry = manifest::entry(inputs.clone(), title, *pages, *draft, outputs);
-        manifests
-            .entry(dir.to_path_buf())
-            .or_default()
-            .reports
-            .insert(name.to_string_lossy().to_string(), entry);
+fn journal_error(dir: &Path, e: &std::io::Error) -> String {
+    format!(
+        "无法写入 {} 中的生成记录：{}",
+        dir.display(),
+        super::files::describe(e)
+    )
+}
+
+/// An agency's draft, gone once it is built properly: its files and its manifest entry.
+fn remove_draft(ledger: &Ledger, drafts: &Place) -> Result<(), String> {
+    let key = drafts.key();
+    let files: Vec<PathBuf> = Format::ALL
+        .iter()
+        .map(|f| drafts.path(*f))
+        .filter(|p| p.symlink_metadata().is_ok_and(|m| m.is_file()))
+        .collect();
+    if ledger.get(&drafts.dir, &key).is_none() && files.is_empty() {
+        return Ok(());
     }
-    manifests
+    ledger
+        .record(&drafts.dir, &key, None)
+        .map_err(|e| journal_error(&drafts.dir, &e))?;
+    for f in &files {
+        std::fs::remove_file(f).map_err(|e| {
+            format!(
+                "无法删除草稿 {}：{}",
+                f.display(),
+                super::files::describe(&e)
+            )
+        })?;
+    }
+    // An empty 草稿/ goes too (it fails, harmlessly, while other drafts are in it).
+    let _ = std::fs::remove_dir(drafts.folder());
+    Ok(())
 }
 
 /// Where a report's file of `format` goes: `<out>/<year>/<agency>.pdf` and so on.
 pub fn output_path(out: &Path, report: &Report, format: Format) -> PathBuf {
-    year_dir(out, report).join(format.file_name(&file_stem(&report.info.agency)))
+    Place::of(out, report, false).path(format)
+}
+
+/// Where a report's draft of `format` goes: `<out>/<year>/草稿/<agency>.pdf` and so on.
+pub fn draft_path(out: &Path, report: &Report, format: Format) -> PathBuf {
+    Place::of(out, report, true).path(format)
+}
+
+/// The manifest key of a report's published files (`某局.pdf`) or its draft (`草稿/某局.pdf`).
+pub fn manifest_key(report: &Report, draft: bool) -> String {
+    Place::of(Path::new(""), report, draft).key()
 }
 
 /// Where a report's JSON record goes (what next year's checks read).
@@ -262,126 +384,6 @@ pub fn record_path(out: &Path, report: &Report) -> PathBuf {
     year_dir(out, report).join(format!("{}.json", file_stem(&report.info.agency)))
 }
 
-fn year_dir(out: &Path, report: &Report) -> PathBuf {
+pub fn year_dir(out: &Path, report: &Report) -> PathBuf {
     out.join(report.info.year.unwrap_or_default().to_string())
-}
-
-enum Rendered {
-    Files {
-        outputs: Vec<(Format, Vec<u8>)>,
-        pages: usize,
-        title: String,
-    },
-    Missing(Vec<Finding>),
-}
-
-fn render_one(c: &Checked, kit: &Toolkit, draft: bool) -> Result<Rendered> {
-    let report = &c.report;
-    let markdown = kit.templates.render(report)?;
-    let mut document = doc::parse(&markdown, report)?;
-    let mut laid = layout::layout(&document, kit.fonts);
-    if draft {
-        layout::stamp(&mut laid, kit.fonts, DRAFT_MARK);
-        // The HTML and DOCX of a draft say so at the top, as the PDF does on every page.
-        let mark = doc::Block::Paragraph(format!("【{DRAFT_MARK}】"));
-        document.blocks.insert(0, mark);
-    }
-    if !laid.missing.is_empty() {
-        let mut findings = missing_glyphs(report, &laid.missing);
-        attribute(&mut findings, &c.file, &c.agency());
-        return Ok(Rendered::Missing(findings));
-    }
-    let made = Made {
-        report,
-        document: &document,
-        laid: &laid,
-        draft,
-    };
-    let outputs = kit
-        .formats
-        .iter()
-        .map(|f| Ok((*f, made.export(*f, kit)?)))
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Rendered::Files {
-        outputs,
-        pages: laid.pages.len(),
-        title: document.title().to_string(),
-    })
-}
-
-/// One report ready for export: the document every format is made from, and its pages.
-struct Made<'a> {
-    report: &'a Report,
-    document: &'a Document,
-    laid: &'a layout::Laid,
-    draft: bool,
-}
-
-impl Made<'_> {
-    /// The file of `format`. The PDF draws the pages; HTML and DOCX reflow the document.
-    fn export(&self, format: Format, kit: &Toolkit) -> Result<Vec<u8>> {
-        let (report, title) = (self.report, self.document.title());
-        Ok(match format {
-            Format::Pdf => pdf::write(self.laid, kit.fonts, &self.pdf_meta(kit))?,
-            Format::Xlsx => xlsx::write_report(
-                report,
-                title,
-                report.info.published,
-                self.draft.then_some(DRAFT_MARK),
-            )
-            .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?,
-            Format::Html | Format::HtmlFragment => {
-                let view = html::View::of(self.document, &report.info.agency, report.info.year);
-                let entry = match format {
-                    Format::Html => html::PAGE,
-                    _ => html::FRAGMENT,
-                };
-                html::render(kit.templates, &view, entry)?
-            }
-            Format::Docx => {
-                let meta = docx::Meta {
-                    title,
-                    author: report.info.agency.trim(),
-                };
-                docx::write(self.document, kit.fonts, &meta)?
-            }
-        })
-    }
-
-    fn pdf_meta(&self, kit: &Toolkit) -> pdf::Meta {
-        let info = &self.report.info;
-        pdf::Meta {
-            title: self.document.title().to_string(),
-            author: info.agency.clone(),
-            subject: "政府信息公开工作年度报告".into(),
-            keywords: vec![
-                "政府信息公开".into(),
-                "年度报告".into(),
-                format!("{}年", info.year.unwrap_or_default()),
-            ],
-            date: info.published,
-            source_date: kit.source_date,
-        }
-    }
-}
-
-/// G1: one finding per character, naming the paragraph's cell when the text is the agency's.
-pub(super) fn missing_glyphs(report: &Report, missing: &[layout::MissingChar]) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
-    for m in missing {
-        let para = report.paragraphs().find(|p| p.text.contains(m.c));
-        let excerpt: String = m.context.chars().take(20).collect();
-        let message = format!(
-            "字符「{}」（U+{:04X}）在所有可用字体中都没有，无法显示。出现在「{excerpt}…」。请改用常用字，或把含有该字的字体放进 fonts/ 文件夹。",
-            m.c, m.c as u32
-        );
-        let mut f = Finding::new(Code::G1, message);
-        if let Some(src) = para.and_then(|p| p.source.as_ref()) {
-            f = f.at(&src.sheet, Some(src.a1()));
-        }
-        if !out.iter().any(|o| o.message == f.message) {
-            out.push(f);
-        }
-    }
-    out
 }

@@ -6,16 +6,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::doc;
 use crate::finding::{Code, Finding, attribute};
-use crate::layout::{self, fonts::FontSet};
 use crate::model::Report;
 use crate::previous::Library;
-use crate::render::Templates;
 use crate::rules::{self, Context, copies};
 use crate::workbook;
 
-use super::build::missing_glyphs;
+use super::prepare::{Kit, prepare};
 use super::{file_stem, fold_name, unopenable};
 
 /// One workbook read and checked.
@@ -48,22 +45,10 @@ impl Checked {
     }
 }
 
-/// What `check` needs beyond the rules to find every reason `build` would refuse an agency:
-/// the fonts (G1) and the templates (P1) the build will use.
-pub struct Preview<'a> {
-    pub fonts: &'a FontSet,
-    pub templates: &'a Templates,
-}
-
 /// Reads every file in parallel, sums each aggregate report from its members, runs the rules,
 /// then the checks across files (B2, N1, K1, K2) and against last year's reports (X1–X3).
-pub fn check_all(
-    files: &[PathBuf],
-    ctx: &Context,
-    preview: Option<&Preview>,
-    previous: &Library,
-) -> Vec<Checked> {
-    let mut checked = read_all(files, ctx, preview, &|| {});
+pub fn check_all(files: &[PathBuf], ctx: &Context, previous: &Library) -> Vec<Checked> {
+    let mut checked = read_all(files, ctx, &|| {});
     cross_check(&mut checked, previous, ctx);
     checked
 }
@@ -71,12 +56,7 @@ pub fn check_all(
 /// Every file read and checked on its own (aggregates summed from their members): what the
 /// batch checks then compare, and what says which years' reports of the year before to load.
 /// `tick` is called once per file read (for progress; from worker threads).
-pub fn read_all(
-    files: &[PathBuf],
-    ctx: &Context,
-    preview: Option<&Preview>,
-    tick: &(dyn Fn() + Sync),
-) -> Vec<Checked> {
+pub fn read_all(files: &[PathBuf], ctx: &Context, tick: &(dyn Fn() + Sync)) -> Vec<Checked> {
     let mut checked: Vec<Checked> = files
         .par_iter()
         .map(|f| {
@@ -90,8 +70,8 @@ pub fn read_all(
         .par_iter_mut()
         .enumerate()
         .filter(|(i, _)| !plan.aggregates.contains(i))
-        .for_each(|(_, c)| run_rules(c, ctx, preview));
-    super::sums::compute(&mut checked, &plan, |c| run_rules(c, ctx, preview));
+        .for_each(|(_, c)| run_rules(c, ctx));
+    super::sums::compute(&mut checked, &plan, |c| run_rules(c, ctx));
     checked
 }
 
@@ -99,6 +79,7 @@ pub fn read_all(
 /// severities.
 pub fn cross_check(checked: &mut [Checked], previous: &Library, ctx: &Context) {
     clashes(checked);
+    other_years(checked);
     across(checked);
     history(checked, previous, ctx);
     for c in checked.iter_mut() {
@@ -107,7 +88,7 @@ pub fn cross_check(checked: &mut [Checked], previous: &Library, ctx: &Context) {
 }
 
 /// Whether a workbook was read at all (the batch and history checks need its report).
-pub(super) fn readable(c: &Checked) -> bool {
+pub fn readable(c: &Checked) -> bool {
     !c.findings.iter().any(Finding::refuses_file)
 }
 
@@ -173,10 +154,40 @@ pub fn history_note(checked: &[Checked], previous: &Library, ctx: &Context) -> O
 }
 
 /// Reads and checks one file on its own (no batch: an aggregate is checked as typed).
-pub fn check_file(file: &Path, ctx: &Context, preview: Option<&Preview>) -> Checked {
+pub fn check_file(file: &Path, ctx: &Context) -> Checked {
     let mut c = read(file);
-    run_rules(&mut c, ctx, preview);
+    run_rules(&mut c, ctx);
     c
+}
+
+/// What `build` would find making each report that it would try to make (P1, G1): every
+/// report without errors prepared in memory, exactly as `build` prepares it, and dropped.
+pub fn prepare_all(checked: &mut [Checked], kit: &Kit, ctx: &Context, tick: &(dyn Fn() + Sync)) {
+    checked.par_iter_mut().for_each(|c| {
+        if readable(c) && !c.has_errors() {
+            let found = prepare_findings(c, kit);
+            c.findings.extend(found);
+            ctx.settings.apply(&mut c.findings);
+        }
+        tick();
+    });
+}
+
+/// The findings `prepare` gives for `c`, attributed to its workbook; none when it can be made.
+pub fn prepare_findings(c: &Checked, kit: &Kit) -> Vec<Finding> {
+    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        prepare(&c.report, kit, false).err()
+    }));
+    let mut found = made
+        .unwrap_or_else(|_| {
+            Some(vec![Finding::new(
+                Code::P1,
+                "排版时发生内部错误，请把该工作簿发给技术支持。",
+            )])
+        })
+        .unwrap_or_default();
+    attribute(&mut found, &c.file, &c.agency());
+    found
 }
 
 /// Reads one file. A panic inside a dependency on a malformed file is caught and becomes
@@ -208,38 +219,16 @@ fn read(file: &Path) -> Checked {
     checked
 }
 
-/// The report-scope rules, and what building would find (P1, G1), on a read workbook; with
-/// the office's severities, so that an aggregate sees its members' findings as the office does.
-fn run_rules(c: &mut Checked, ctx: &Context, preview: Option<&Preview>) {
+/// The report-scope rules on a read workbook; with the office's severities, so that an
+/// aggregate sees its members' findings as the office does.
+fn run_rules(c: &mut Checked, ctx: &Context) {
     if !readable(c) {
         return;
     }
     let mut found = rules::check(&c.report, ctx);
-    if let Some(p) = preview {
-        found.extend(preview_findings(&c.report, p));
-    }
     attribute(&mut found, &c.file, &c.agency());
     c.findings.extend(found);
     ctx.settings.apply(&mut c.findings);
-}
-
-/// P1 and G1: the report rendered through the templates, and every character of it looked up
-/// in the fonts of the role that will print it — what layout would otherwise find at build.
-fn preview_findings(report: &Report, p: &Preview) -> Vec<Finding> {
-    let document = match p
-        .templates
-        .render(report)
-        .and_then(|md| doc::parse(&md, report))
-    {
-        Ok(d) => d,
-        Err(e) => {
-            return vec![Finding::new(
-                Code::P1,
-                format!("无法用报告模板生成这份报告：{e:#}。请检查 templates/ 中的自定义模板。"),
-            )];
-        }
-    };
-    missing_glyphs(report, &layout::uncovered(&document, p.fonts))
 }
 
 /// B2 and N1: two workbooks whose reports would land in one file. The same agency and year
@@ -281,6 +270,38 @@ fn clashes(checked: &mut [Checked]) {
         .at(crate::schema::input::SHEET_INFO, None);
         f.file = c.file.clone();
         f.agency = agency;
+        c.findings.push(f);
+    }
+}
+
+/// Y9: a workbook whose 报告年度 differs from the batch's (the year most of its workbooks
+/// give; the latest of equally common ones). Its report is filed under its own year, whose
+/// office files then change too, so the office hears of it before that happens.
+fn other_years(checked: &mut [Checked]) {
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for c in checked.iter().filter(|c| readable(c)) {
+        if let Some(y) = c.report.info.year {
+            *counts.entry(y).or_default() += 1;
+        }
+    }
+    let Some((&main, _)) = counts.iter().max_by_key(|(y, n)| (**n, **y)) else {
+        return;
+    };
+    if counts.len() < 2 {
+        return;
+    }
+    for c in checked.iter_mut().filter(|c| readable(c)) {
+        let Some(year) = c.report.info.year.filter(|y| *y != main) else {
+            continue;
+        };
+        let mut f = Finding::new(
+            Code::Y9,
+            format!(
+                "报告年度是 {year} 年，本批其他工作簿是 {main} 年度。这份报告将生成到 {year} 年度的文件夹（output/{year}/），该年度的发布清单、汇总和检查报告也会随之更新。如果是上年的工作簿误放进来，请把它移出 input/；如果年度填错了，请改正「基本信息」中的报告年度。"
+            ),
+        )
+        .at(crate::schema::input::SHEET_INFO, None);
+        attribute(std::slice::from_mut(&mut f), &c.file.clone(), &c.agency());
         c.findings.push(f);
     }
 }

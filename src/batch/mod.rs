@@ -5,14 +5,16 @@
 
 mod build;
 mod check;
+pub mod files;
 pub mod manifest;
+pub mod prepare;
 mod sums;
 
 pub use build::*;
 pub use check::*;
+pub use files::{WriteError, write_all, write_atomic};
 
 use std::collections::HashSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
@@ -186,34 +188,6 @@ pub fn file_stem(agency: &str) -> String {
 pub(crate) fn fold_name(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     name.nfc().flat_map(char::to_lowercase).collect()
-}
-
-/// Writes every file through a temporary file of its own in the same folder, flushed to disk,
-/// then renames them all into place: a reader never sees half a file, an interrupted run leaves
-/// the old files intact, and a report never gets its PDF without its XLSX because the second
-/// write failed.
-pub fn write_all(files: &[(&Path, &[u8])]) -> std::io::Result<()> {
-    let mut staged = Vec::new();
-    for (path, bytes) in files {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".nianbao-")
-            .suffix(".tmp")
-            .tempfile_in(dir)?;
-        tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
-        staged.push((tmp, *path));
-    }
-    for (tmp, path) in staged {
-        tmp.persist(path).map_err(|e| e.error)?;
-    }
-    Ok(())
-}
-
-/// One file written atomically (see `write_all`).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_all(&[(path, bytes)])
 }
 
 #[cfg(test)]

@@ -1,22 +1,21 @@
-//! `nianbao build`: check, then typeset every agency without errors.
+//! `nianbao build`: check, then prepare and write every agency without errors, then the
+//! office's files of each year from everything the year's folder holds.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
-use crate::batch::manifest::{self, Manifest};
-use crate::batch::{self, Built, Checked, Outcome, Preview, Toolkit};
-use crate::export::{check_report, publication, summary};
-use crate::finding::Finding;
-use crate::format::{self, Format};
+use crate::batch::files::{Lock, sweep};
+use crate::batch::manifest::Ledger;
+use crate::batch::{self, Outcome, Toolkit};
+use crate::format::Format;
 use crate::messages::{build_summary, check_summary, render_finding};
-use crate::model::Report;
 
-use super::check::{Checks, check_files};
-use super::toolkit;
+use super::check::{Depth, check_files};
+use super::setup::{Setup, separate};
+use super::{inputs, office, say};
 
 /// How `build` was asked to build.
 pub struct Options {
@@ -35,94 +34,92 @@ pub fn run(
     options: &Options,
 ) -> Result<ExitCode> {
     let started = Instant::now();
-    let Options { force, rebuild, .. } = *options;
-    let formats = formats(&options.extra)?;
-    let (fonts, templates) = toolkit(paths)?;
-    let checks = check_files(
-        paths,
-        Some(&Preview {
-            fonts: &fonts,
-            templates: &templates,
-        }),
-        previous,
-        out,
-    )?;
-    let mut stderr = std::io::stderr().lock();
-    for f in checks.findings() {
-        write!(stderr, "{}", render_finding(f))?;
-    }
-    let checked = &checks.checked;
-    for t in &templates.overridden {
-        writeln!(stderr, "使用自定义模板 {t}")?;
-    }
-    let source_date = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse().ok());
-    let config = std::fs::read(crate::config::FILE).unwrap_or_default();
-    let common_inputs = manifest::common_inputs(
-        &templates.fingerprint,
-        &config,
-        &fonts.fingerprint(),
-        source_date,
-        &formats,
-    );
-    let manifests = year_folders(out, checked)
-        .into_iter()
-        .map(|dir| {
-            let m = if rebuild {
-                Manifest::default()
-            } else {
-                Manifest::load(&dir)
-            };
-            (dir, m)
-        })
+    separate(&inputs(paths), out)?;
+    let setup = Setup::load(paths, &options.extra)?;
+    let _lock = Lock::take(out)?;
+    let mut checks = check_files(paths, &setup, previous, out, Depth::Rules)?;
+    let mut text: String = checks
+        .findings()
+        .iter()
+        .map(|f| render_finding(f))
         .collect();
-    let progress = super::progress::Progress::new("生成", checked.len());
+    for t in &setup.templates.overridden {
+        text.push_str(&format!("使用自定义模板 {t}\n"));
+    }
+    say(text.trim_end());
+    let dirs = year_folders(out, &checks.checked);
+    // What a killed run left: temporary and kept-aside files (this run holds the lock).
+    for d in &dirs {
+        sweep(d, 1);
+    }
+    let ledger = Ledger::load(&dirs);
+    let progress = super::progress::Progress::new("生成", checks.checked.len());
     let tick = || progress.tick();
+    let common_inputs = setup.common_inputs();
     let kit = Toolkit {
-        fonts: &fonts,
-        templates: &templates,
+        kit: setup.kit(),
         out,
-        formats: &formats,
-        force,
-        source_date,
+        force: options.force,
+        rebuild: options.rebuild,
         tick: &tick,
         common_inputs: &common_inputs,
-        manifests: &manifests,
+        ledger: &ledger,
+        built_at: setup.source_date.unwrap_or_else(now),
     };
-    // Not held while building: a dependency that prints a warning from a worker thread would
-    // wait for it forever.
-    drop(stderr);
-    let results = batch::build_all(checked, &kit);
+    let results = batch::build_all(&checks.checked, &kit);
     progress.finish();
-    for (dir, m) in batch::updated_manifests(manifests, &results) {
-        // Without its manifest the next build makes everything anew: worth a warning only.
-        if !m.reports.is_empty()
-            && let Err(e) = m.save(&dir)
-        {
-            eprintln!("警告：无法写入 {} 中的生成记录：{e}", dir.display());
+    // What preparing found belongs to the workbook, for the summary and the check report.
+    for (c, b) in checks.checked.iter_mut().zip(&results) {
+        c.findings.extend(b.findings.iter().cloned());
+    }
+    let mut text: String = results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .map(render_finding)
+        .collect();
+    for (dir, e) in ledger.compact() {
+        // The journal stays and is replayed next time: nothing is lost but tidiness.
+        text.push_str(&format!(
+            "警告：无法整理 {} 中的生成记录：{}\n",
+            dir.display(),
+            batch::files::describe(&e)
+        ));
+    }
+    text.push_str(&check_summary(&checks.checked, &checks.findings()));
+    text.push('\n');
+    let manifests = ledger.manifests();
+    let written = office::write_years(
+        out,
+        &checks,
+        &results,
+        &manifests,
+        &setup.ctx.settings.renamed,
+    );
+    let office_failed = written.iter().any(Result::is_err);
+    for w in written {
+        match w {
+            Ok(w) => {
+                for p in w.paths {
+                    text.push_str(&format!("已写入 {}\n", p.display()));
+                }
+                for n in w.notes {
+                    text.push_str(&n);
+                    text.push('\n');
+                }
+            }
+            Err(e) => text.push_str(&format!("错误：{e:#}\n")),
         }
     }
-    let mut stderr = std::io::stderr().lock();
-    for f in results.iter().flat_map(|r| &r.findings) {
-        write!(stderr, "{}", render_finding(f))?;
-    }
-    writeln!(
-        stderr,
-        "{}",
-        check_summary(&checks.checked, &checks.findings())
-    )?;
-    for path in office_files(out, &checks, &results)? {
-        writeln!(stderr, "已写入 {}", path.display())?;
-    }
-    write!(
-        stderr,
-        "{}",
-        build_summary(&results, out, started.elapsed().as_secs_f64())
-    )?;
-    let code = if results
-        .iter()
-        .any(|r| matches!(r.outcome, Outcome::SystemError(_)))
+    text.push_str(&build_summary(
+        &results,
+        out,
+        started.elapsed().as_secs_f64(),
+    ));
+    say(text.trim_end());
+    let code = if office_failed
+        || results
+            .iter()
+            .any(|r| matches!(r.outcome, Outcome::SystemError(_)))
     {
         2
     } else if results.iter().all(|r| r.is_written() && !r.is_draft()) {
@@ -133,21 +130,15 @@ pub fn run(
     Ok(ExitCode::from(code))
 }
 
-/// `nianbao.toml`'s `formats` (or the default set) with the command line's additions.
-fn formats(extra: &[Format]) -> Result<Vec<Format>> {
-    let config = crate::config::Config::load(Path::new("."))?;
-    let configured = match &config.formats {
-        Some(keys) => format::parse_list(keys)
-            .map_err(|e| anyhow::anyhow!("{} 有误：{e}", crate::config::FILE))?,
-        None => Format::DEFAULT.to_vec(),
-    };
-    Ok(format::normalise(
-        configured.into_iter().chain(extra.iter().copied()),
-    ))
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// The year folders the batch's reports go to.
-fn year_folders(out: &Path, checked: &[Checked]) -> Vec<PathBuf> {
+fn year_folders(out: &Path, checked: &[batch::Checked]) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = checked
         .iter()
         .filter_map(|c| c.report.info.year)
@@ -156,71 +147,4 @@ fn year_folders(out: &Path, checked: &[Checked]) -> Vec<PathBuf> {
     dirs.sort();
     dirs.dedup();
     dirs
-}
-
-/// The office's files for each year of the batch, in `<out>/<year>/`: the check report of its
-/// workbooks (those without a year go with the latest), and the publication list of its reports.
-fn office_files(out: &Path, checks: &Checks, results: &[Built]) -> Result<Vec<PathBuf>> {
-    let latest = checks
-        .checked
-        .iter()
-        .filter_map(|c| c.report.info.year)
-        .max();
-    let Some(latest) = latest else {
-        return Ok(Vec::new());
-    };
-    let mut years: Vec<i32> = checks
-        .checked
-        .iter()
-        .filter_map(|c| c.report.info.year)
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    let mut written = Vec::new();
-    for year in years {
-        let of_year = |c: &Checked| c.report.info.year.unwrap_or(latest) == year;
-        let checked: Vec<&Checked> = checks.checked.iter().filter(|c| of_year(c)).collect();
-        let built: Vec<&Built> = results
-            .iter()
-            .filter(|b| checked.iter().any(|c| c.file == b.file))
-            .collect();
-        let notes: &[Finding] = if year == latest { &checks.notes } else { &[] };
-        let dir = out.join(year.to_string());
-        let report = check_report::write(&checked, notes, Some(&built))
-            .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
-        let entries = publication::entries(&built);
-        let list = publication::workbook(&entries)
-            .map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
-        let html = publication::html(&entries, year);
-        // The county's figures: the reports that can be published, with last year's; an
-        // aggregate report's figures are already its members', so it is not added again.
-        let is_published = |c: &Checked| {
-            !crate::aggregate::is_aggregate(&c.report)
-                && built
-                    .iter()
-                    .any(|b| b.file == c.file && b.is_written() && !b.is_draft())
-        };
-        let (published, last_year): (Vec<&Report>, Vec<Option<&Report>>) = checks
-            .checked
-            .iter()
-            .zip(&checks.previous)
-            .filter(|(c, _)| of_year(c) && is_published(c))
-            .map(|(c, p)| (&c.report, p.as_ref()))
-            .unzip();
-        let sums = summary::workbook(year, &published, &last_year)
-            .map_err(|e| anyhow::anyhow!("无法生成汇总：{e}"))?;
-        let files = [
-            (dir.join("检查报告.xlsx"), report),
-            (dir.join("汇总.xlsx"), sums),
-            (dir.join("发布清单.xlsx"), list),
-            (dir.join("index.html"), html.into_bytes()),
-        ];
-        let refs: Vec<(&Path, &[u8])> = files
-            .iter()
-            .map(|(p, b)| (p.as_path(), b.as_slice()))
-            .collect();
-        batch::write_all(&refs).with_context(|| format!("无法写入 {}", dir.display()))?;
-        written.extend(files.into_iter().map(|(p, _)| p));
-    }
-    Ok(written)
 }

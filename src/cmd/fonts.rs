@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::config::Config;
 use crate::layout::fonts::FontSet;
 
-use super::font_dirs;
+use super::setup::font_dirs;
 
 pub fn run() -> Result<ExitCode> {
     let dirs = font_dirs(&[]);

@@ -6,21 +6,19 @@ mod build;
 mod check;
 mod fonts;
 mod new;
+mod office;
 mod progress;
 mod rules;
+mod setup;
 mod status;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::config::Config;
-use crate::layout::fonts::FontSet;
 use crate::model::Date;
-use crate::render::Templates;
 
 const HELP_TEMPLATE: &str = "{about}\n\n用法：{usage}\n\n{all-args}";
 
@@ -222,10 +220,11 @@ pub fn run() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误：{e}");
+            let mut text = format!("错误：{e}");
             for cause in e.chain().skip(1) {
-                eprintln!("  原因：{cause}");
+                text.push_str(&format!("\n  原因：{cause}"));
             }
+            say(text);
             ExitCode::from(2)
         }
     }
@@ -254,7 +253,7 @@ fn with_jobs(
 fn usage_error(e: &clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ErrorKind};
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-        let _ = e.print();
+        say_out(e.render().to_string());
         return ExitCode::SUCCESS;
     }
     let context = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
@@ -279,7 +278,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         }
         _ => "命令行参数有误".to_string(),
     };
-    eprintln!("错误：{what}。运行 nianbao --help 查看用法。");
+    say(format!("错误：{what}。运行 nianbao --help 查看用法。"));
     ExitCode::from(2)
 }
 
@@ -311,30 +310,22 @@ fn inputs(paths: &[PathBuf]) -> Vec<PathBuf> {
     }
 }
 
-/// The fonts and templates a build of `paths` uses.
-fn toolkit(paths: &[PathBuf]) -> Result<(Arc<FontSet>, Templates)> {
-    let font_dirs = font_dirs(paths);
-    let dirs: Vec<&Path> = font_dirs.iter().map(PathBuf::as_path).collect();
-    let fonts = FontSet::discover(&dirs, &Config::load(Path::new("."))?)?;
-    let templates = Templates::load(Some(Path::new("templates")))?;
-    Ok((fonts, templates))
+/// Prints `text` and a line break to standard error. Printing can fail (a closed pipe, as in
+/// `nianbao build | head -1`, or a full disk): the text is lost, never the work or the exit code.
+pub(crate) fn say(text: impl AsRef<str>) {
+    use std::io::Write as _;
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}", text.as_ref());
 }
 
-/// `fonts/` in the working folder and beside each input folder.
-fn font_dirs(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut dirs = vec![PathBuf::from("fonts")];
-    for p in inputs(paths) {
-        let parent = if p.is_dir() {
-            p.parent()
-        } else {
-            p.parent().and_then(Path::parent)
-        };
-        if let Some(dir) = parent.map(|d| d.join("fonts"))
-            && !dirs.contains(&dir)
-            && dir != Path::new("fonts")
-        {
-            dirs.push(dir);
-        }
+/// `say` for standard output (what `check` and `status` print for a pipe or a file).
+pub(crate) fn say_out(text: impl AsRef<str>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let text = text.as_ref();
+    let _ = write!(out, "{text}");
+    if !text.ends_with('\n') {
+        let _ = writeln!(out);
     }
-    dirs
+    let _ = out.flush();
 }

@@ -9,7 +9,7 @@ use crate::batch;
 use crate::roster::{self, Roster};
 use crate::workbook::blank;
 
-use super::today;
+use super::{say, today};
 
 pub fn run(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> Result<ExitCode> {
     let year = year.unwrap_or(today().year - 1);
@@ -20,26 +20,24 @@ pub fn run(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> R
         roster.add(agency);
         let path = dir.join(format!("{}.xlsx", batch::file_stem(agency)));
         if path.exists() && !force {
-            eprintln!(
+            say(format!(
                 "跳过：{} 已存在，未覆盖。如需重新生成请加 --force。",
                 path.display()
-            );
+            ));
             code = ExitCode::from(1);
             continue;
         }
         let bytes = blank::write_input(&blank::blank_report(agency.trim(), year))
             .map_err(|e| anyhow::anyhow!("无法生成工作簿：{e}"))?;
-        batch::write_atomic(&path, &bytes)
-            .with_context(|| format!("无法写入 {}", path.display()))?;
-        eprintln!("已生成 {}（{year} 年度）", path.display());
+        batch::write_atomic(&path, &bytes)?;
+        say(format!("已生成 {}（{year} 年度）", path.display()));
     }
     let file = roster::path(dir);
-    batch::write_atomic(&file, roster.to_text().as_bytes())
-        .with_context(|| format!("无法写入 {}", file.display()))?;
-    eprintln!(
+    batch::write_atomic(&file, roster.to_text().as_bytes())?;
+    say(format!(
         "名单 {} 共 {} 个机关（nianbao status 按名单查看交回情况）",
         file.display(),
         roster.agencies.len()
-    );
+    ));
     Ok(code)
 }

@@ -43,7 +43,7 @@ impl Progress {
         } else if self.total >= QUIET_BELOW
             && tenth(done, self.total) != tenth(done - 1, self.total)
         {
-            eprintln!("{}：{done}/{}", self.what, self.total);
+            super::say(format!("{}：{done}/{}", self.what, self.total));
         }
     }
 

@@ -2,7 +2,10 @@
 //! 怎么改, 相关位置, 文件), filtered and coloured by severity, and one row per agency (errors,
 //! warnings, built or not and why). Sorted by agency, so an office can forward each its rows.
 
-use rust_xlsxwriter::{Color, FormatAlign, Workbook, XlsxError};
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{Color, DocProperties, FormatAlign, Workbook, XlsxError};
 
 use crate::batch::{Built, Checked};
 use crate::finding::{Finding, Severity};
@@ -21,6 +24,68 @@ pub fn split_message(message: &str) -> (&str, &str) {
     (message, "")
 }
 
+/// The custom document property that says a workbook is a check report nianbao wrote.
+const MARK: (&str, &str) = ("nianbao", "检查报告");
+
+/// Refuses a `--report` path that is not for a check report: not an .xlsx, inside an input
+/// folder (the next check would read it as a workbook), or a file that is there already and
+/// is not a check report nianbao wrote (an agency's workbook, a PDF).
+pub fn may_write(path: &Path, inputs: &[PathBuf]) -> anyhow::Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ext != "xlsx" {
+        anyhow::bail!(
+            "检查报告是 Excel 工作簿，文件名应以 .xlsx 结尾（--report {}）。例如 --report 检查报告.xlsx。",
+            path.display()
+        );
+    }
+    let target = crate::batch::files::absolute(path);
+    for input in inputs {
+        if target.starts_with(crate::batch::files::absolute(input)) {
+            anyhow::bail!(
+                "--report {} 在工作簿文件夹 {} 之内：检查报告会被当作工作簿读取。请写到别处，例如 --report 检查报告.xlsx。",
+                path.display(),
+                input.display()
+            );
+        }
+    }
+    match std::fs::symlink_metadata(path) {
+        Err(_) => Ok(()),
+        Ok(m) if m.is_file() && is_check_report(path) => Ok(()),
+        Ok(_) => anyhow::bail!(
+            "{} 已经存在，而且不是 nianbao 写的检查报告，不会覆盖。请换一个文件名，或先移走该文件。",
+            path.display()
+        ),
+    }
+}
+
+/// Whether the file at `path` is a check report nianbao wrote (its document property says so).
+fn is_check_report(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if file
+        .metadata()
+        .map_or(true, |m| m.len() > crate::limits::FILE_BYTES)
+    {
+        return false;
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(file) else {
+        return false;
+    };
+    let Ok(part) = zip.by_name("docProps/custom.xml") else {
+        return false;
+    };
+    let mut xml = String::new();
+    if part.take(64 * 1024).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    xml.contains(&format!("name=\"{}\"", MARK.0)) && xml.contains(MARK.1)
+}
+
 /// The check report for `checked` (and `notes` about the batch); `built`, when the report
 /// comes from a build, says for each agency whether it was built.
 pub fn write(
@@ -30,6 +95,7 @@ pub fn write(
 ) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
+    wb.set_properties(&DocProperties::new().set_custom_property(MARK.0, MARK.1));
     let mut findings: Vec<&Finding> = checked
         .iter()
         .flat_map(|c| &c.findings)

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, Url, Workbook, XlsxError};
 
-use crate::batch::{Built, Outcome};
+use crate::batch::manifest::Manifest;
 use crate::format::Format as FileFormat;
 use crate::xlsx::grid::Styles;
 
@@ -23,59 +23,43 @@ pub struct Entry {
     pub pages: usize,
     pub pdf_bytes: u64,
     pub sha256: String,
-    /// `2026-01-20 09:30`, UTC, from the PDF's modification time.
+    /// `2026-01-20 09:30 UTC`, when the report was built.
     pub built_at: String,
 }
 
-/// The entries of the reports written (drafts are not published), in agency order.
-pub fn entries(results: &[&Built]) -> Vec<Entry> {
-    let mut out: Vec<Entry> = results
-        .iter()
-        .filter_map(|b| match &b.outcome {
-            Outcome::Written {
-                outputs,
-                title,
-                pages,
-                draft: false,
-            } => {
-                let pdf = outputs.first()?;
-                let files = outputs
-                    .iter()
-                    .filter_map(|p| {
-                        let n = name(p);
-                        FileFormat::of_file(&n).map(|f| (f, n))
-                    })
-                    .collect();
-                let bytes = std::fs::read(pdf).ok()?;
-                let modified = std::fs::metadata(pdf).and_then(|m| m.modified()).ok();
-                Some(Entry {
-                    agency: b.agency.clone(),
-                    title: title.clone(),
-                    files,
-                    pages: *pages,
-                    pdf_bytes: bytes.len() as u64,
-                    sha256: crate::digest::sha256_hex(&bytes),
-                    built_at: modified.map(utc).unwrap_or_default(),
-                })
-            }
-            _ => None,
-        })
-        .collect();
+/// The entries of the published reports recorded in a year's manifest (drafts are not
+/// published), in agency order; those whose files are no longer as written are left out and
+/// named in the second list, to be said.
+pub fn entries(manifest: &Manifest, dir: &Path) -> (Vec<Entry>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut changed = Vec::new();
+    for (name, e) in manifest.reports.iter().filter(|(_, e)| !e.draft) {
+        if !e.intact(dir) {
+            changed.push(name.clone());
+            continue;
+        }
+        let Some(pdf) = e.outputs.first() else {
+            continue;
+        };
+        out.push(Entry {
+            agency: e.agency.clone(),
+            title: e.title.clone(),
+            files: e
+                .outputs
+                .iter()
+                .filter_map(|o| FileFormat::of_file(&o.name).map(|f| (f, o.name.clone())))
+                .collect(),
+            pages: e.pages,
+            pdf_bytes: pdf.bytes,
+            sha256: pdf.sha256.clone(),
+            built_at: utc(e.built_at),
+        });
+    }
     out.sort_by(|a, b| a.agency.cmp(&b.agency));
-    out
+    (out, changed)
 }
 
-fn name(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default()
-}
-
-fn utc(t: std::time::SystemTime) -> String {
-    let secs = t
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
+fn utc(secs: i64) -> String {
     let day = crate::model::Date::from_unix_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     match day {

@@ -300,6 +300,13 @@ pub const RULES: &[Rule] = &[
         "「2024年，县交通运输局通过县政府门户网站部门专栏主动公开政…」：本报告是 2025 年度报告，这里写的是 2024 年。如果照搬了上年报告，请改为 2025 年。",
     ),
     r(
+        Code::Y9,
+        Warning,
+        Batch,
+        "工作簿的报告年度与本批其他工作簿不同（如上年的工作簿误放进 input/），报告将生成到它自己年度的文件夹。",
+        "报告年度是 2024 年，本批其他工作簿是 2025 年度。这份报告将生成到 2024 年度的文件夹（output/2024/），该年度的发布清单、汇总和检查报告也会随之更新。如果是上年的工作簿误放进来，请把它移出 input/；如果年度填错了，请改正「基本信息」中的报告年度。",
+    ),
+    r(
         Code::X1,
         Warning,
         History,
@@ -326,6 +333,13 @@ pub const RULES: &[Rule] = &[
         History,
         "没有找到上年报告的数据，跨年度核对（X1–X3）未进行。",
         "没有找到 2024 年度的报告数据（output/2024/ 中没有，也未用 --previous 指定），跨年度核对（X1–X3）未进行。",
+    ),
+    r(
+        Code::X5,
+        Warning,
+        History,
+        "上年的报告记录无法读取（损坏、不完整），或同一机关同一年度有两份，未用于跨年度核对。",
+        "上年的报告记录 output/2024/江岚县交通运输局.json 无法读取（文件不完整或已损坏），未用于跨年度核对。请用上年的工作簿重新生成（nianbao build --out output 上年工作簿），或用 --previous 指定上年的工作簿。",
     ),
     r(
         Code::T1,
@@ -432,7 +446,30 @@ pub const RULES: &[Rule] = &[
         "所汇总的机关的工作簿有错误或无法读取，汇总结果不可靠。",
         "所汇总的「江岚县人民政府办公室」（input/江岚县人民政府办公室.xlsx）有 2 个错误，汇总结果在其更正之前不可靠。请先更正该机关的工作簿。",
     ),
+    r(
+        Code::A5,
+        Error,
+        Batch,
+        "「汇总范围」为「全部」，但名单上有机关没有交回工作簿或不能生成，汇总不完整。",
+        "汇总范围为「全部」，但名单（input/名单.txt）上的 1 个机关不在汇总之内：江岚县民政局（未交回工作簿）。请等这些机关交回并改正后再生成；确需先发布的，可在 nianbao.toml 的 [severity] 中写 A5 = \"warning\"，报告会写明汇总了哪些机关。",
+    ),
 ];
+
+/// What a code protects, for the codes that cannot be lowered below error in `nianbao.toml`:
+/// without them a report would overwrite another's, be filed under no year, be built from a
+/// file that is not a workbook, or be published with characters that cannot be shown.
+pub fn guards(code: Code) -> Option<&'static str> {
+    Some(match code {
+        Code::F1 | Code::F2 | Code::F3 | Code::F4 | Code::F5 => "它说明文件不能作为工作簿读取",
+        Code::B1 => "没有机关名称就没有报告标题和文件名",
+        Code::B2 | Code::N1 => "它防止两份报告写进同一组文件、互相覆盖",
+        Code::Y1 | Code::Y2 => "没有报告年度就不知道报告应放进哪一年的文件夹",
+        Code::G1 => "缺字的报告无法正确显示",
+        Code::P1 => "模板无法生成的报告没有内容可以发布",
+        Code::C4 => "超长的正文超出了排版能处理的范围",
+        _ => return None,
+    })
+}
 
 /// The registry entry of `code`.
 pub fn rule(code: Code) -> &'static Rule {

@@ -16,11 +16,13 @@ use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use nianbao::batch::prepare::{Kit, prepare};
+use nianbao::format::Format;
 use nianbao::layout::fonts::FontSet;
 use nianbao::model::Date;
 use nianbao::render::Templates;
 use nianbao::rules::Context;
-use nianbao::{doc, layout, pdf, rules, workbook, xlsx};
+use nianbao::{rules, workbook};
 
 /// The parts of a zip file, in order, uncompressed.
 pub fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
@@ -346,29 +348,22 @@ pub fn seeds() -> Vec<Vec<u8>> {
         .collect()
 }
 
-/// Everything the pipeline does with one workbook, in this process.
+/// Everything the pipeline does with one workbook, in this process: read, the rules, then the
+/// preparation `check` and `build` share, into every format (PDF, XLSX, HTML, fragment, DOCX),
+/// as a publishable report and as a draft.
 pub fn pipeline(bytes: &[u8], fonts: &FontSet, templates: &Templates) {
     let read = workbook::read_bytes(bytes);
     let ctx = Context::new(Date::new(2026, 2, 1).expect("a date"));
     let _ = rules::check(&read.report, &ctx);
-    let Ok(markdown) = templates.render(&read.report) else {
-        return;
-    };
-    let Ok(document) = doc::parse(&markdown, &read.report) else {
-        return;
-    };
-    let _ = layout::uncovered(&document, fonts);
-    let laid = layout::layout(&document, fonts);
-    let meta = pdf::Meta {
-        title: document.title().to_string(),
-        author: read.report.info.agency.clone(),
-        subject: String::new(),
-        keywords: Vec::new(),
-        date: read.report.info.published,
+    let kit = Kit {
+        fonts,
+        templates,
+        formats: &Format::ALL,
         source_date: None,
     };
-    let _ = pdf::write(&laid, fonts, &meta);
-    let _ = xlsx::write_report(&read.report, document.title(), None, None);
+    for draft in [false, true] {
+        let _ = prepare(&read.report, &kit, draft);
+    }
 }
 
 /// Resident memory now and at its peak since the last reset, in bytes (Linux; 0 elsewhere).

@@ -1,0 +1,213 @@
+//! The office's files of each year a build touched — 检查报告.xlsx, 汇总.xlsx, 发布清单.xlsx and
+//! index.html in `<out>/<year>/` — made from everything the year's folder holds (its manifest),
+//! not only from this run's workbooks: a build of one workbook, or a stray workbook of another
+//! year, never shrinks a year's list to the agencies of one run.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+
+use crate::batch::manifest::{Entry, Manifest};
+use crate::batch::{self, Built, Checked, Outcome};
+use crate::export::{check_report, publication, summary};
+use crate::finding::Finding;
+use crate::limits;
+use crate::model::Report;
+use crate::record::Record;
+
+use super::check::Checks;
+
+/// The files written for each year (or why a year's could not be), and what was left out.
+pub struct Written {
+    pub paths: Vec<PathBuf>,
+    /// Lines to say: published files that are no longer as written, left out of the lists.
+    pub notes: Vec<String>,
+}
+
+/// The office files of every year of the batch; workbooks without a year go with the latest.
+pub fn write_years(
+    out: &Path,
+    checks: &Checks,
+    results: &[Built],
+    manifests: &BTreeMap<PathBuf, Manifest>,
+    renamed: &BTreeMap<String, String>,
+) -> Vec<Result<Written>> {
+    let latest = checks
+        .checked
+        .iter()
+        .filter_map(|c| c.report.info.year)
+        .max();
+    let Some(latest) = latest else {
+        return Vec::new();
+    };
+    let mut years: Vec<i32> = checks
+        .checked
+        .iter()
+        .filter_map(|c| c.report.info.year)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let empty = Manifest::default();
+    years
+        .into_iter()
+        .map(|year| {
+            let dir = out.join(year.to_string());
+            let manifest = manifests.get(&dir).unwrap_or(&empty);
+            write_year(
+                year,
+                year == latest,
+                &dir,
+                manifest,
+                checks,
+                results,
+                renamed,
+            )
+        })
+        .collect()
+}
+
+fn write_year(
+    year: i32,
+    latest: bool,
+    dir: &Path,
+    manifest: &Manifest,
+    checks: &Checks,
+    results: &[Built],
+    renamed: &BTreeMap<String, String>,
+) -> Result<Written> {
+    let of_year = |c: &Checked| c.report.info.year.map_or(latest, |y| y == year);
+    let mut checked: Vec<&Checked> = checks.checked.iter().filter(|c| of_year(c)).collect();
+    let mut built: Vec<&Built> = results
+        .iter()
+        .filter(|b| checked.iter().any(|c| c.file == b.file))
+        .collect();
+    // The year's reports not in this run, as they were when built.
+    let (earlier_checked, earlier_built) = earlier(manifest, dir, &checked);
+    checked.extend(earlier_checked.iter());
+    built.extend(earlier_built.iter());
+    let notes: &[Finding] = if latest { &checks.notes } else { &[] };
+    let report = check_report::write(&checked, notes, Some(&built))
+        .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
+    let (entries, changed) = publication::entries(manifest, dir);
+    let list =
+        publication::workbook(&entries).map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
+    let html = publication::html(&entries, year);
+    let (published, last_year) = published(manifest, dir, year, checks, renamed);
+    let published_refs: Vec<&Report> = published.iter().collect();
+    let last_refs: Vec<Option<&Report>> = last_year.iter().map(Option::as_ref).collect();
+    let sums = summary::workbook(year, &published_refs, &last_refs)
+        .map_err(|e| anyhow::anyhow!("无法生成汇总：{e}"))?;
+    let files = [
+        (dir.join("检查报告.xlsx"), report),
+        (dir.join("汇总.xlsx"), sums),
+        (dir.join("发布清单.xlsx"), list),
+        (dir.join("index.html"), html.into_bytes()),
+    ];
+    let refs: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.as_path(), b.as_slice()))
+        .collect();
+    batch::write_all(&refs)?;
+    let notes = changed
+        .iter()
+        .map(|name| {
+            format!(
+                "警告：{} 与生成时不同（被改动、替换或删除了），未列入发布清单和汇总。请运行 nianbao build --rebuild 重新生成。",
+                dir.join(name).display()
+            )
+        })
+        .collect();
+    Ok(Written {
+        paths: files.into_iter().map(|(p, _)| p).collect(),
+        notes,
+    })
+}
+
+/// The reports of the year's folder that this run did not check (another run's workbooks),
+/// as a check and a build result each, from their manifest entries.
+fn earlier(manifest: &Manifest, dir: &Path, checked: &[&Checked]) -> (Vec<Checked>, Vec<Built>) {
+    let mut cs = Vec::new();
+    let mut bs = Vec::new();
+    for e in manifest.reports.values() {
+        let in_run = checked
+            .iter()
+            .any(|c| c.file == e.source || c.agency() == e.agency);
+        if in_run || !e.intact(dir) {
+            continue;
+        }
+        let mut report = Report::default();
+        report.info.agency = e.agency.clone();
+        cs.push(Checked {
+            file: e.source.clone(),
+            report,
+            findings: e.findings.clone(),
+            members: Vec::new(),
+        });
+        bs.push(built_of(e, dir));
+    }
+    (cs, bs)
+}
+
+fn built_of(e: &Entry, dir: &Path) -> Built {
+    Built {
+        file: e.source.clone(),
+        agency: e.agency.clone(),
+        outcome: Outcome::Written {
+            outputs: e.paths(dir),
+            title: e.title.clone(),
+            pages: e.pages,
+            draft: e.draft,
+        },
+        findings: Vec::new(),
+        reused: true,
+    }
+}
+
+/// The published reports of the year (read back from their records), without aggregates (their
+/// figures are already their members'), each with its agency's report of the year before.
+fn published(
+    manifest: &Manifest,
+    dir: &Path,
+    year: i32,
+    checks: &Checks,
+    renamed: &BTreeMap<String, String>,
+) -> (Vec<Report>, Vec<Option<Report>>) {
+    let mut reports = Vec::new();
+    for e in manifest.reports.values().filter(|e| !e.draft) {
+        let Some(record) = e.outputs.iter().find(|o| o.name.ends_with(".json")) else {
+            continue;
+        };
+        if !e.intact(dir) {
+            continue;
+        }
+        let Some(report) = read_record(&dir.join(&record.name)) else {
+            continue;
+        };
+        if !crate::aggregate::is_aggregate(&report) {
+            reports.push(report);
+        }
+    }
+    reports.sort_by(|a, b| a.info.agency.cmp(&b.info.agency));
+    let last = reports
+        .iter()
+        .map(|r| {
+            checks
+                .library
+                .find(&r.info.agency, year, renamed)
+                .map(|p| p.report.clone())
+        })
+        .collect();
+    (reports, last)
+}
+
+fn read_record(path: &Path) -> Option<Report> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(limits::FILE_BYTES)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(serde_json::from_slice::<Record>(&bytes).ok()?.into_report())
+}
