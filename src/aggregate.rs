@@ -23,15 +23,44 @@ pub enum Scope {
 /// Words that mean every agency of the batch.
 const ALL: [&str; 4] = ["全部", "全部机关", "全部单位", "所有机关"];
 
+/// What separates names in `汇总范围`.
+fn is_separator(c: char) -> bool {
+    "、，,；;|/".contains(c) || c.is_whitespace()
+}
+
 impl Scope {
     /// `None` when the cell is blank: an ordinary report.
     pub fn parse(text: &str) -> Option<Scope> {
-        let names: Vec<String> = text
-            .split(|c: char| "、，,；;|/".contains(c) || c.is_whitespace())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
+        Scope::parse_knowing(text, &[])
+    }
+
+    /// As `parse`, but a name of `known` (the batch's agencies) is taken whole wherever it
+    /// stands between separators, even when it contains one itself (「县委、县政府信访局」).
+    pub fn parse_knowing(text: &str, known: &[&str]) -> Option<Scope> {
+        let mut rest = text.to_string();
+        let mut names: Vec<(usize, String)> = Vec::new();
+        let mut whole: Vec<&str> = known
+            .iter()
+            .copied()
+            .filter(|k| k.chars().any(is_separator))
             .collect();
+        whole.sort_by_key(|k| std::cmp::Reverse(k.len()));
+        for k in whole {
+            while let Some(at) = find_whole(&rest, k) {
+                names.push((at, k.to_string()));
+                let blank: String = " ".repeat(k.len());
+                rest.replace_range(at..at + k.len(), &blank);
+            }
+        }
+        let mut at = 0;
+        for part in rest.split(is_separator) {
+            if !part.trim().is_empty() {
+                names.push((at, part.trim().to_string()));
+            }
+            at += part.len() + 1;
+        }
+        names.sort_by_key(|(at, _)| *at);
+        let names: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
         match names.as_slice() {
             [] => None,
             [one] if ALL.contains(&one.as_str()) => Some(Scope::All),
@@ -46,6 +75,24 @@ impl Scope {
             }
         }
     }
+}
+
+/// Where `name` stands in `text` with a separator (or the end) on each side.
+fn find_whole(text: &str, name: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let at = from + i;
+        let before = text[..at].chars().next_back().is_none_or(is_separator);
+        let after = text[at + name.len()..]
+            .chars()
+            .next()
+            .is_none_or(is_separator);
+        if before && after {
+            return Some(at);
+        }
+        from = at + name.len();
+    }
+    None
 }
 
 /// Whether `report` declares itself the sum of others (its figures are counted in theirs).
@@ -121,7 +168,63 @@ pub fn plan(entries: &[Entry]) -> Plan {
         members.push((i, found));
     }
     order(members, &mut plan);
+    overlaps(entries, &mut plan);
     plan
+}
+
+/// A3: an agency counted twice by one aggregate — listed itself and again inside an aggregate
+/// the same scope lists (or inside two of them). Each way it is reached is named.
+fn overlaps(entries: &[Entry], plan: &mut Plan) {
+    let mut leaves: HashMap<usize, Vec<(usize, Vec<usize>)>> = HashMap::new();
+    for (i, members) in &plan.steps {
+        let mut mine: Vec<(usize, Vec<usize>)> = Vec::new();
+        for &m in members {
+            match leaves.get(&m) {
+                Some(inner) => mine.extend(inner.iter().map(|(leaf, path)| {
+                    let mut p = vec![m];
+                    p.extend(path);
+                    (*leaf, p)
+                })),
+                None => mine.push((m, Vec::new())),
+            }
+        }
+        let mut seen: HashMap<usize, &Vec<usize>> = HashMap::new();
+        let mut reported = BTreeSet::new();
+        for (leaf, path) in &mine {
+            match seen.get(leaf) {
+                Some(first) if reported.insert(*leaf) => {
+                    let way = |p: &Vec<usize>| match p.as_slice() {
+                        [] => "直接列入汇总范围".to_string(),
+                        via => format!(
+                            "通过{}计入",
+                            via.iter()
+                                .map(|v| format!("「{}」", entries[*v].agency))
+                                .collect::<Vec<_>>()
+                                .join("中的")
+                        ),
+                    };
+                    let name = entries[*leaf].agency;
+                    plan.findings.push((
+                        *i,
+                        Finding::new(
+                            Code::A3,
+                            format!(
+                                "「{name}」被汇总了两次：{}，又{}，它的数字会重复相加。请从汇总范围中删去其中一处。",
+                                way(first),
+                                way(path)
+                            ),
+                        )
+                        .at(input::SHEET_INFO, None),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(*leaf, path);
+                }
+            }
+        }
+        leaves.insert(*i, mine);
+    }
 }
 
 /// `全部`: every readable non-aggregate workbook of the same year.
@@ -216,7 +319,8 @@ fn order(mut pending: Vec<(usize, Vec<usize>)>, plan: &mut Plan) {
 }
 
 /// The sum of `reports`' tables, field by field. Blanks and text add nothing: each member's
-/// own findings (V1, R5) say what is missing there.
+/// own findings (V1, R5) say what is missing there. A field no member gave a number for is
+/// blank in the sum, not 0.
 pub fn sum(reports: &[&Report]) -> Report {
     let mut total = Report::default();
     for table in schema::tables() {
@@ -224,12 +328,15 @@ pub fn sum(reports: &[&Report]) -> Report {
         data.complete = true;
         for f in &table.fields {
             let mut acc = Decimal::from_int(0);
+            let mut any = reports.is_empty();
             for r in reports {
                 if let Value::Number(d) = r.table(table.id).get(f.row, f.col) {
                     acc = acc.checked_add(*d).unwrap_or(acc);
+                    any = true;
                 }
             }
-            data.values.insert((f.row, f.col), Value::Number(acc));
+            let value = if any { Value::Number(acc) } else { Value::Blank };
+            data.values.insert((f.row, f.col), value);
         }
     }
     total

@@ -359,6 +359,8 @@ pub struct Report {
     pub t2: TableData,
     pub t3: TableData,
     pub t4: TableData,
+    /// For an aggregate report (汇总范围), the agencies its tables add up, as the report says.
+    pub members: Vec<String>,
 }
 
 impl Report {

@@ -256,6 +256,8 @@ struct View<'a> {
     headings: BTreeMap<&'static str, &'static str>,
     /// `地址：…；邮编：…；电话：…；电子邮箱：…`, only the parts given.
     contact: String,
+    /// For an aggregate report: `3个机关（甲、乙、丙）`, the agencies its tables add up.
+    aggregate_of: String,
 }
 
 impl<'a> View<'a> {
@@ -289,6 +291,10 @@ impl<'a> View<'a> {
             text,
             headings: schema::SECTIONS.iter().copied().collect(),
             contact,
+            aggregate_of: match report.members.len() {
+                0 => String::new(),
+                n => format!("{n}个机关（{}）", report.members.join("、")),
+            },
         }
     }
 }

@@ -72,6 +72,10 @@ pub fn read_all(files: &[PathBuf], ctx: &Context, tick: &(dyn Fn() + Sync)) -> V
         .filter(|(i, _)| !plan.aggregates.contains(i))
         .for_each(|(_, c)| run_rules(c, ctx));
     super::sums::compute(&mut checked, &plan, |c| run_rules(c, ctx));
+    super::sums::roster_gaps(&mut checked, &plan, &ctx.roster);
+    for &i in &plan.aggregates {
+        ctx.settings.apply(&mut checked[i].findings);
+    }
     checked
 }
 

@@ -9,23 +9,24 @@ use super::check::{Checked, readable};
 
 /// Which workbooks are aggregates and what each sums.
 pub fn plan(checked: &[Checked]) -> Plan {
+    let known: Vec<&str> = checked.iter().map(|c| c.report.info.agency.trim()).collect();
     let entries: Vec<Entry> = checked
         .iter()
         .map(|c| Entry {
             agency: c.report.info.agency.trim(),
             year: c.report.info.year,
             readable: readable(c),
-            scope: declared(c),
+            scope: declared(c, &known),
         })
         .collect();
     aggregate::plan(&entries)
 }
 
-fn declared(c: &Checked) -> Option<Scope> {
+fn declared(c: &Checked, known: &[&str]) -> Option<Scope> {
     if !readable(c) {
         return None;
     }
-    Scope::parse(&c.report.info.scope)
+    Scope::parse_knowing(&c.report.info.scope, known)
 }
 
 /// Replaces each aggregate's tables with its members' sums, in the plan's order, with A1–A4;
@@ -45,8 +46,10 @@ pub fn compute(checked: &mut [Checked], plan: &Plan, check: impl Fn(&mut Checked
             found.push(members_note(checked, members));
         }
         let files: Vec<_> = members.iter().map(|&m| checked[m].file.clone()).collect();
+        let names: Vec<String> = members.iter().map(|&m| checked[m].agency()).collect();
         let c = &mut checked[*i];
         c.members = files;
+        c.report.members = names;
         // The typed figures are not used, so what the reader said of them does not apply.
         c.findings
             .retain(|f| !matches!(f.code, Code::V4 | Code::V5));
@@ -106,7 +109,7 @@ fn troubles(checked: &[Checked], me: usize, members: &[usize]) -> Vec<Finding> {
             .related(Some(&c.file), crate::schema::input::SHEET_INFO, None, "所汇总机关的工作簿"),
         );
     }
-    if declared(&checked[me]) == Some(Scope::All) {
+    if declared(&checked[me], &[]) == Some(Scope::All) {
         for c in checked.iter().filter(|c| !readable(c)) {
             found.push(
                 Finding::new(
@@ -121,4 +124,37 @@ fn troubles(checked: &[Checked], me: usize, members: &[usize]) -> Vec<Finding> {
         }
     }
     found
+}
+
+/// A5: an aggregate of 「全部」 while agencies of the roster have not returned a workbook:
+/// the county's figures would go out without them.
+pub fn roster_gaps(checked: &mut [Checked], plan: &Plan, roster: &[String]) {
+    use crate::workbook::labels::normalize;
+    let present: std::collections::HashSet<String> = checked
+        .iter()
+        .map(|c| normalize(c.report.info.agency.trim()))
+        .collect();
+    let missing: Vec<&String> = roster
+        .iter()
+        .filter(|a| !present.contains(&normalize(a.trim())))
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    for &i in &plan.aggregates {
+        if declared(&checked[i], &[]) != Some(Scope::All) {
+            continue;
+        }
+        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+        let f = Finding::new(
+            Code::A5,
+            format!(
+                "汇总范围为「全部」，但名单（input/名单.txt）上的 {} 个机关没有交回工作簿，不在汇总之内：{}。请等这些机关交回后再生成；确需先发布的，可在 nianbao.toml 的 [severity] 中写 A5 = \"warning\"，报告会写明汇总了哪些机关。",
+                names.len(),
+                names.join("、")
+            ),
+        )
+        .at(crate::schema::input::SHEET_INFO, None);
+        push(&mut checked[i], vec![f]);
+    }
 }

@@ -34,9 +34,16 @@ impl Setup {
     /// Everything from the working folder, for a batch of `paths` (fonts beside them too).
     pub fn load(paths: &[PathBuf], extra: &[Format]) -> Result<Setup> {
         let config = Config::load(Path::new("."))?;
+        let mut roster = crate::roster::Roster::default();
+        for d in inputs(paths).iter().filter(|d| d.is_dir()) {
+            for a in crate::roster::Roster::load(d).agencies {
+                roster.add(&a);
+            }
+        }
         let ctx = Context {
             today: today(),
             settings: config.settings().map_err(anyhow::Error::msg)?,
+            roster: roster.agencies,
         };
         let configured = match &config.formats {
             Some(keys) => format::parse_list(keys)

@@ -37,6 +37,16 @@ pub fn workbook(
     let total = crate::aggregate::sum(reports);
     let ws = wb.add_worksheet().set_name("汇总表")?;
     summed_tables(ws, &styles, year, reports.len(), &total)?;
+    let gaps = incomplete(reports);
+    if !gaps.is_empty() {
+        let note = format!(
+            "注意：以下 {} 个机关的表格有未填写的空白单元格，相关合计不完整：{}。",
+            gaps.len(),
+            gaps.join("、")
+        );
+        ws.merge_range(1, 0, 1, 9, &note, &styles.label.clone().set_font_size(10))?;
+        ws.set_row_height(1, 30)?;
+    }
     for table in schema::tables() {
         let ws = wb.add_worksheet().set_name(detail_sheet(table))?;
         detail(ws, &styles, table, reports, total.table(table.id))?;
@@ -47,6 +57,22 @@ pub fn workbook(
         year_over_year(ws, &styles, reports, last_year)?;
     }
     wb.save_to_buffer()
+}
+
+/// The agencies with a blank where a figure belongs (not 0: nothing was given).
+pub fn incomplete<'a>(reports: &[&'a Report]) -> Vec<&'a str> {
+    reports
+        .iter()
+        .filter(|r| {
+            schema::tables().iter().any(|t| {
+                t.fields
+                    .iter()
+                    .filter(|f| !f.is_total)
+                    .any(|f| matches!(r.table(t.id).get(f.row, f.col), Value::Blank))
+            })
+        })
+        .map(|r| r.info.agency.trim())
+        .collect()
 }
 
 /// The three tables summed, in the official layout, one under another.
@@ -131,10 +157,13 @@ fn detail(
     ws.write_string_with_format(sum_row, 0, "合计", &styles.header)?;
     for (c, f) in table.fields.iter().enumerate() {
         let col = c as u16 + 1;
-        let result = total.get(f.row, f.col);
-        let cached = match result {
+        let cached = match total.get(f.row, f.col) {
             Value::Number(d) => d.to_string(),
-            _ => "0".into(),
+            // No agency gave a figure: the total is blank, as the agencies' cells are.
+            _ => {
+                ws.write_blank(sum_row, col, &styles.header)?;
+                continue;
+            }
         };
         let formula = if last == 0 {
             Formula::new("=0").set_result("0")

@@ -28,6 +28,8 @@ pub const FIRST_YEAR: i32 = 2021;
 pub struct Context {
     pub today: Date,
     pub settings: Settings,
+    /// The agencies the office handed workbooks to (`input/名单.txt`), for 汇总范围「全部」 (A5).
+    pub roster: Vec<String>,
 }
 
 impl Context {
@@ -35,6 +37,7 @@ impl Context {
         Context {
             today,
             settings: Settings::default(),
+            roster: Vec::new(),
         }
     }
 }

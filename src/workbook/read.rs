@@ -514,7 +514,33 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
             .insert((field.row, field.col), CellRef::new(&sheet.name, r, c));
     }
     findings.extend(compute_unvalued_totals(sheet, table, &cells, &mut data));
+    blank_totals_over_blanks(table, &mut data);
     data
+}
+
+/// A 总计 over nothing but blanks is blank, not the 0 its formula gives (Excel's SUM of empty
+/// cells): a table left unfilled must not print totals of 0 beside empty cells, nor count as
+/// zeros in the county's sums. A total the clerk typed as a number over blanks stays (R1–R4
+/// then say it does not add up).
+pub fn blank_totals_over_blanks(table: &schema::Table, data: &mut TableData) {
+    let mut totals: Vec<usize> = (0..table.fields.len())
+        .filter(|i| table.fields[*i].is_total)
+        .collect();
+    totals.sort_by_key(|i| (table.fields[*i].col == "total", *i));
+    for i in totals {
+        let all_blank = table.addends(i).unwrap_or_default().iter().all(|j| {
+            let g = &table.fields[*j];
+            matches!(data.get(g.row, g.col), Value::Blank)
+        });
+        let f = &table.fields[i];
+        let zero = match data.get(f.row, f.col) {
+            Value::Number(d) => d.mantissa == 0,
+            _ => false,
+        };
+        if all_blank && zero {
+            data.values.insert((f.row, f.col), Value::Blank);
+        }
+    }
 }
 
 /// A table in a format older than 2021 that cannot be read as it: the pre-2019 indicator
