@@ -335,7 +335,11 @@ pub fn sum(reports: &[&Report]) -> Report {
                     any = true;
                 }
             }
-            let value = if any { Value::Number(acc) } else { Value::Blank };
+            let value = if any {
+                Value::Number(acc)
+            } else {
+                Value::Blank
+            };
             data.values.insert((f.row, f.col), value);
         }
     }

@@ -656,6 +656,21 @@ const ELSEWHERE: &[(&str, &str, &str)] = &[
         "aggregate.rs",
         "what_cannot_be_summed_keeps_the_aggregate_from_being_built",
     ),
+    (
+        "A5",
+        "folder.rs",
+        "aggregates_count_every_agency_once_and_say_whom",
+    ),
+    (
+        "Y9",
+        "folder.rs",
+        "office_files_describe_every_report_of_their_year",
+    ),
+    (
+        "X5",
+        "folder.rs",
+        "doubtful_records_of_last_year_are_findings",
+    ),
 ];
 
 /// Every code of the registry has a fixture that makes it fire: a case above, or a test

@@ -89,6 +89,7 @@ pub fn write_all(files: &[(&Path, &[u8])]) -> Result<(), WriteError> {
             return Err(failed(path, e.error));
         }
         kept.push((path.to_path_buf(), old));
+        failpoint("rename");
     }
     for (_, old) in &kept {
         if let Some(old) = old {
@@ -172,6 +173,23 @@ fn sync_dir(dir: &Path) {
 
 #[cfg(not(unix))]
 fn sync_dir(_: &Path) {}
+
+/// A crash on purpose, for the tests that kill a build at a chosen step: with
+/// `NIANBAO_FAILPOINT=<step>=<n>` the process aborts (as `kill -9` would stop it: no clean-up,
+/// no destructor) on the n-th time it reaches `step` (`rename`, `journal`, `compact`).
+pub fn failpoint(step: &str) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static REACHED: AtomicUsize = AtomicUsize::new(0);
+    let Ok(spec) = std::env::var("NIANBAO_FAILPOINT") else {
+        return;
+    };
+    let Some((name, n)) = spec.split_once('=') else {
+        return;
+    };
+    if name == step && n.parse() == Ok(REACHED.fetch_add(1, Ordering::SeqCst) + 1) {
+        std::process::abort();
+    }
+}
 
 /// Whether `name` is one of the temporary or kept-aside files a write makes.
 pub fn is_leftover(name: &str) -> bool {

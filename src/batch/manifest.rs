@@ -167,6 +167,7 @@ impl Ledger {
                 .open(dir.join(JOURNAL))?;
             f.write_all(text.as_bytes())?;
             f.sync_data()?;
+            super::files::failpoint("journal");
             let m = years.entry(dir.to_path_buf()).or_default();
             m.version = VERSION;
             match line.entry {
@@ -184,6 +185,7 @@ impl Ledger {
 
     /// Every journal folded into its manifest (written atomically, then the journal removed).
     pub fn compact(&self) -> Vec<(PathBuf, std::io::Error)> {
+        super::files::failpoint("compact");
         let mut failed = Vec::new();
         for (dir, m) in self.manifests() {
             let journal = dir.join(JOURNAL);

@@ -9,7 +9,10 @@ use super::check::{Checked, readable};
 
 /// Which workbooks are aggregates and what each sums.
 pub fn plan(checked: &[Checked]) -> Plan {
-    let known: Vec<&str> = checked.iter().map(|c| c.report.info.agency.trim()).collect();
+    let known: Vec<&str> = checked
+        .iter()
+        .map(|c| c.report.info.agency.trim())
+        .collect();
     let entries: Vec<Entry> = checked
         .iter()
         .map(|c| Entry {

@@ -5,7 +5,7 @@
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Color, DocProperties, FormatAlign, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, FormatAlign, Workbook, XlsxError};
 
 use crate::batch::{Built, Checked};
 use crate::finding::{Finding, Severity};
@@ -95,7 +95,9 @@ pub fn write(
 ) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
-    wb.set_properties(&DocProperties::new().set_custom_property(MARK.0, MARK.1));
+    let props = crate::xlsx::document_properties("检查报告", "nianbao", None)
+        .set_custom_property(MARK.0, MARK.1);
+    wb.set_properties(&props);
     let mut findings: Vec<&Finding> = checked
         .iter()
         .flat_map(|c| &c.findings)

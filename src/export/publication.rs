@@ -103,6 +103,12 @@ fn file(e: &Entry, format: FileFormat) -> Option<&str> {
 pub fn workbook(entries: &[Entry]) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
+    // A fixed date: the same reports give the same bytes (the list says when each was built).
+    wb.set_properties(&crate::xlsx::document_properties(
+        "发布清单",
+        "nianbao",
+        None,
+    ));
     let ws = wb.add_worksheet().set_name("发布清单")?;
     let formats = formats(entries);
     list_sheet(ws, &styles.header, &columns(&formats), entries.len() as u32)?;
