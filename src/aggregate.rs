@@ -52,12 +52,12 @@ impl Scope {
                 rest.replace_range(at..at + k.len(), &blank);
             }
         }
-        let mut at = 0;
         for part in rest.split(is_separator) {
             if !part.trim().is_empty() {
+                // Where the part stands in `rest`, in bytes, to keep the names in their order.
+                let at = part.as_ptr() as usize - rest.as_ptr() as usize;
                 names.push((at, part.trim().to_string()));
             }
-            at += part.len() + 1;
         }
         names.sort_by_key(|(at, _)| *at);
         let names: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
@@ -423,6 +423,16 @@ fn disagreement(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_known_name_with_a_separator_is_taken_whole_in_its_place() {
+        let scope = Scope::parse_knowing(
+            "江岚县甲局、县委、县政府信访局，江岚县乙局",
+            &["县委、县政府信访局", "江岚县甲局"],
+        );
+        let names = ["江岚县甲局", "县委、县政府信访局", "江岚县乙局"];
+        assert_eq!(scope, Some(Scope::Named(names.map(String::from).to_vec())));
+    }
 
     fn entry(agency: &str, scope: Option<Scope>) -> Entry<'_> {
         Entry {

@@ -4,11 +4,9 @@
 //! normalising, through `[renamed]` in `nianbao.toml` where a reorganisation changed the name.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::finding::{Code, Finding};
-use crate::limits;
 use crate::record::Record;
 use crate::rules::history::Previous;
 use crate::workbook::{self, labels::normalize};
@@ -186,16 +184,7 @@ fn list(path: &Path, depth: usize, out: &mut Vec<PathBuf>) {
 fn read(file: &Path) -> Option<Previous> {
     let is_record = file.extension().is_some_and(|e| e == "json");
     let mut report = if is_record {
-        let mut bytes = Vec::new();
-        std::fs::File::open(file)
-            .ok()?
-            .take(limits::FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .ok()?;
-        if bytes.len() as u64 > limits::FILE_BYTES {
-            return None;
-        }
-        serde_json::from_slice::<Record>(&bytes).ok()?.into_report()
+        Record::load(file)?
     } else {
         let read = std::panic::catch_unwind(|| workbook::read_file(file)).ok()?;
         if read.findings.iter().any(|f| f.refuses_file()) {

@@ -71,6 +71,21 @@ impl Record {
         }
     }
 
+    /// The report of the record file at `path`, if it is one (at most `limits::FILE_BYTES`).
+    pub fn load(path: &std::path::Path) -> Option<Report> {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .ok()?
+            .take(crate::limits::FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .ok()?;
+        if bytes.len() as u64 > crate::limits::FILE_BYTES {
+            return None;
+        }
+        Some(serde_json::from_slice::<Record>(&bytes).ok()?.into_report())
+    }
+
     /// The report the record describes; fields the current schema does not have are dropped.
     pub fn into_report(self) -> Report {
         let mut report = Report {

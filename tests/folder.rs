@@ -110,10 +110,8 @@ fn files_get_the_mode_the_umask_gives() {
     }
 }
 
-/// Item 2: a stray workbook of last year, and a build of one workbook, leave every year's
-/// office files describing every report of that year in the folder.
-#[test]
-fn office_files_describe_every_report_of_their_year() {
+/// The three samples as 2024 reports, built into `output/2024/`.
+fn last_year_built() -> tempfile::TempDir {
     let last_year: Vec<Report> = sample_reports()
         .into_iter()
         .map(|mut r| {
@@ -124,6 +122,14 @@ fn office_files_describe_every_report_of_their_year() {
     let ws = workspace_of(&last_year);
     let (code, err) = build(ws.path(), &[]);
     assert_eq!(code, 0, "{err}");
+    ws
+}
+
+/// Item 2: a stray workbook of last year, and a build of one workbook, leave every year's
+/// office files describing every report of that year in the folder.
+#[test]
+fn office_files_describe_every_report_of_their_year() {
+    let ws = last_year_built();
     let index = ws.path().join("output/2024/index.html");
     assert!(
         std::fs::read_to_string(&index)
@@ -451,16 +457,7 @@ fn check_refuses_what_build_refuses() {
 /// Item 11: a record that cannot be read, or two for one agency and year, is said (X5).
 #[test]
 fn doubtful_records_of_last_year_are_findings() {
-    let last: Vec<Report> = sample_reports()
-        .into_iter()
-        .map(|mut r| {
-            r.info.year = Some(2024);
-            r
-        })
-        .collect();
-    let ws = workspace_of(&last);
-    let (code, err) = build(ws.path(), &[]);
-    assert_eq!(code, 0, "{err}");
+    let ws = last_year_built();
     let dir = ws.path().join("output/2024");
     let record = dir.join("江岚县交通运输局.json");
     let text = std::fs::read(&record).unwrap();

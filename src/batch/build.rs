@@ -213,6 +213,11 @@ impl Place {
         }
     }
 
+    /// The JSON record of a published report (what next year's checks read).
+    fn record(&self) -> PathBuf {
+        self.dir.join(format!("{}.json", self.stem))
+    }
+
     /// The manifest's key: the PDF's name relative to the year's folder.
     fn key(&self) -> String {
         let pdf = Format::Pdf.file_name(&self.stem);
@@ -222,12 +227,6 @@ impl Place {
             pdf
         }
     }
-}
-
-/// Whether `entry` describes files made from exactly `inputs` that are on disk as recorded:
-/// what `build` reuses and `status` calls 已生成.
-fn current(entry: &Entry, dir: &Path, inputs: &str) -> bool {
-    entry.inputs == inputs && entry.intact(dir)
 }
 
 /// What `dir` (the year's folder, with manifest `m`) holds of `c`'s report, as `build` would
@@ -242,7 +241,7 @@ pub fn files_of(
     let published = m.reports.get(&manifest_key(&c.report, false));
     let inputs = manifest::report_inputs(common, c, false);
     match (published, inputs) {
-        (Some(e), Some(i)) if current(e, dir, &i) => Files::Current,
+        (Some(e), Some(i)) if e.current(dir, &i) => Files::Current,
         (Some(_), _) => Files::Stale,
         (None, _) if m.reports.contains_key(&manifest_key(&c.report, true)) => Files::Draft,
         (None, _) => Files::None,
@@ -252,7 +251,7 @@ pub fn files_of(
 /// The files of an earlier build of exactly these inputs, if every one hashes as recorded.
 fn reuse(c: &Checked, kit: &Toolkit, place: &Place, inputs: &str) -> Option<Built> {
     let entry = kit.ledger.get(&place.dir, &place.key())?;
-    if !current(&entry, &place.dir, inputs) {
+    if !entry.current(&place.dir, inputs) {
         return None;
     }
     let outcome = Outcome::Written {
@@ -284,7 +283,7 @@ fn write_one(
     // A draft is no record of what was published: next year's checks must not use it.
     if !place.draft {
         let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
-        files.push((record_path(kit.out, &c.report), record));
+        files.push((place.record(), record));
     }
     let key = place.key();
     let old = kit.ledger.get(&place.dir, &key);
@@ -364,24 +363,9 @@ fn remove_draft(ledger: &Ledger, drafts: &Place) -> Result<(), String> {
     Ok(())
 }
 
-/// Where a report's file of `format` goes: `<out>/<year>/<agency>.pdf` and so on.
-pub fn output_path(out: &Path, report: &Report, format: Format) -> PathBuf {
-    Place::of(out, report, false).path(format)
-}
-
-/// Where a report's draft of `format` goes: `<out>/<year>/草稿/<agency>.pdf` and so on.
-pub fn draft_path(out: &Path, report: &Report, format: Format) -> PathBuf {
-    Place::of(out, report, true).path(format)
-}
-
 /// The manifest key of a report's published files (`某局.pdf`) or its draft (`草稿/某局.pdf`).
 pub fn manifest_key(report: &Report, draft: bool) -> String {
     Place::of(Path::new(""), report, draft).key()
-}
-
-/// Where a report's JSON record goes (what next year's checks read).
-pub fn record_path(out: &Path, report: &Report) -> PathBuf {
-    year_dir(out, report).join(format!("{}.json", file_stem(&report.info.agency)))
 }
 
 pub fn year_dir(out: &Path, report: &Report) -> PathBuf {

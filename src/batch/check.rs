@@ -71,11 +71,7 @@ pub fn read_all(files: &[PathBuf], ctx: &Context, tick: &(dyn Fn() + Sync)) -> V
         .enumerate()
         .filter(|(i, _)| !plan.aggregates.contains(i))
         .for_each(|(_, c)| run_rules(c, ctx));
-    super::sums::compute(&mut checked, &plan, |c| run_rules(c, ctx));
-    super::sums::roster_gaps(&mut checked, &plan, &ctx.roster);
-    for &i in &plan.aggregates {
-        ctx.settings.apply(&mut checked[i].findings);
-    }
+    super::sums::compute(&mut checked, &plan, &ctx.roster, |c| run_rules(c, ctx));
     checked
 }
 
@@ -168,17 +164,23 @@ pub fn check_file(file: &Path, ctx: &Context) -> Checked {
 /// report without errors prepared in memory, exactly as `build` prepares it, and dropped.
 pub fn prepare_all(checked: &mut [Checked], kit: &Kit, ctx: &Context, tick: &(dyn Fn() + Sync)) {
     checked.par_iter_mut().for_each(|c| {
-        if readable(c) && !c.has_errors() {
-            let found = prepare_findings(c, kit);
-            c.findings.extend(found);
-            ctx.settings.apply(&mut c.findings);
-        }
+        prepare_checked(c, kit, ctx);
         tick();
     });
 }
 
+/// What `build` would find making `c`, if it would try (readable, no errors), added to its
+/// findings with the office's severities.
+pub fn prepare_checked(c: &mut Checked, kit: &Kit, ctx: &Context) {
+    if readable(c) && !c.has_errors() {
+        let found = prepare_findings(c, kit);
+        c.findings.extend(found);
+        ctx.settings.apply(&mut c.findings);
+    }
+}
+
 /// The findings `prepare` gives for `c`, attributed to its workbook; none when it can be made.
-pub fn prepare_findings(c: &Checked, kit: &Kit) -> Vec<Finding> {
+fn prepare_findings(c: &Checked, kit: &Kit) -> Vec<Finding> {
     let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         prepare(&c.report, kit, false).err()
     }));

@@ -66,6 +66,12 @@ impl Entry {
             .all(|o| file_sha256(&dir.join(&o.name), o.bytes).as_deref() == Some(&o.sha256))
     }
 
+    /// Whether it describes files made from exactly `inputs` that are on disk as recorded:
+    /// what `build` reuses and `status` calls 已生成.
+    pub fn current(&self, dir: &Path, inputs: &str) -> bool {
+        self.inputs == inputs && self.intact(dir)
+    }
+
     pub fn paths(&self, dir: &Path) -> Vec<PathBuf> {
         self.outputs.iter().map(|o| dir.join(&o.name)).collect()
     }
@@ -113,12 +119,6 @@ impl Manifest {
             }
         }
         m
-    }
-
-    /// The entry recorded for these inputs, if its files are all on disk as written.
-    pub fn reusable(&self, dir: &Path, name: &str, inputs: &str) -> Option<&Entry> {
-        let entry = self.reports.get(name)?;
-        (entry.inputs == inputs && entry.intact(dir)).then_some(entry)
     }
 }
 
@@ -333,13 +333,11 @@ mod tests {
     fn a_file_changed_in_place_is_not_reused() {
         let dir = tempfile::tempdir().unwrap();
         let e = entry(dir.path(), "a.pdf", b"0123456789");
-        let mut m = Manifest::default();
-        m.reports.insert("a.pdf".into(), e);
-        assert!(m.reusable(dir.path(), "a.pdf", "h").is_some());
-        assert!(m.reusable(dir.path(), "a.pdf", "other").is_none());
+        assert!(e.current(dir.path(), "h"));
+        assert!(!e.current(dir.path(), "other"));
         // Same size, other bytes.
         std::fs::write(dir.path().join("a.pdf"), b"0123X56789").unwrap();
-        assert!(m.reusable(dir.path(), "a.pdf", "h").is_none());
+        assert!(!e.current(dir.path(), "h"));
     }
 
     #[test]

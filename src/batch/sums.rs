@@ -35,21 +35,30 @@ fn declared(c: &Checked, known: &[&str]) -> Option<Scope> {
 /// Replaces each aggregate's tables with its members' sums, in the plan's order, with A1–A4;
 /// `check` then runs the rules on it (members have been checked already). Aggregates that
 /// could not be ordered (a cycle) are checked as typed.
-pub fn compute(checked: &mut [Checked], plan: &Plan, check: impl Fn(&mut Checked)) {
+pub fn compute(
+    checked: &mut [Checked],
+    plan: &Plan,
+    roster: &[String],
+    check: impl Fn(&mut Checked),
+) {
     for (i, f) in &plan.findings {
         push(&mut checked[*i], vec![f.clone()]);
     }
+    let unreturned = unreturned(checked, roster);
     for (i, members) in &plan.steps {
         let mut found = troubles(checked, *i, members);
+        if !unreturned.is_empty() && declared(&checked[*i], &[]) == Some(Scope::All) {
+            found.push(roster_gap(&unreturned));
+        }
         let sums = {
             let reports: Vec<&Report> = members.iter().map(|&m| &checked[m].report).collect();
             aggregate::sum(&reports)
         };
+        let names: Vec<String> = members.iter().map(|&m| checked[m].agency()).collect();
         if !members.is_empty() {
-            found.push(members_note(checked, members));
+            found.push(members_note(&names));
         }
         let files: Vec<_> = members.iter().map(|&m| checked[m].file.clone()).collect();
-        let names: Vec<String> = members.iter().map(|&m| checked[m].agency()).collect();
         let c = &mut checked[*i];
         c.members = files;
         c.report.members = names;
@@ -72,9 +81,8 @@ fn push(c: &mut Checked, mut found: Vec<Finding>) {
 }
 
 /// A1: which agencies the tables add up.
-fn members_note(checked: &[Checked], members: &[usize]) -> Finding {
+fn members_note(names: &[String]) -> Finding {
     const SHOWN: usize = 12;
-    let names: Vec<String> = members.iter().map(|&m| checked[m].agency()).collect();
     let listed = match names.len() {
         n if n > SHOWN => format!("{}等", names[..SHOWN].join("、")),
         _ => names.join("、"),
@@ -129,35 +137,31 @@ fn troubles(checked: &[Checked], me: usize, members: &[usize]) -> Vec<Finding> {
     found
 }
 
-/// A5: an aggregate of 「全部」 while agencies of the roster have not returned a workbook:
-/// the county's figures would go out without them.
-pub fn roster_gaps(checked: &mut [Checked], plan: &Plan, roster: &[String]) {
+/// The roster's agencies that have returned no workbook to this batch.
+fn unreturned(checked: &[Checked], roster: &[String]) -> Vec<String> {
     use crate::workbook::labels::normalize;
     let present: std::collections::HashSet<String> = checked
         .iter()
         .map(|c| normalize(c.report.info.agency.trim()))
         .collect();
-    let missing: Vec<&String> = roster
+    roster
         .iter()
         .filter(|a| !present.contains(&normalize(a.trim())))
-        .collect();
-    if missing.is_empty() {
-        return;
-    }
-    for &i in &plan.aggregates {
-        if declared(&checked[i], &[]) != Some(Scope::All) {
-            continue;
-        }
-        let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-        let f = Finding::new(
-            Code::A5,
-            format!(
-                "汇总范围为「全部」，但名单（input/名单.txt）上的 {} 个机关没有交回工作簿，不在汇总之内：{}。请等这些机关交回后再生成；确需先发布的，可在 nianbao.toml 的 [severity] 中写 A5 = \"warning\"，报告会写明汇总了哪些机关。",
-                names.len(),
-                names.join("、")
-            ),
-        )
-        .at(crate::schema::input::SHEET_INFO, None);
-        push(&mut checked[i], vec![f]);
-    }
+        .cloned()
+        .collect()
+}
+
+/// A5: an aggregate of 「全部」 while agencies of the roster have not returned a workbook:
+/// the county's figures would go out without them. Found with the aggregate's other findings,
+/// so an aggregate that sums it sees it (A4).
+fn roster_gap(unreturned: &[String]) -> Finding {
+    Finding::new(
+        Code::A5,
+        format!(
+            "汇总范围为「全部」，但名单（input/名单.txt）上的 {} 个机关没有交回工作簿，不在汇总之内：{}。请等这些机关交回后再生成；确需先发布的，可在 nianbao.toml 的 [severity] 中写 A5 = \"warning\"，报告会写明汇总了哪些机关。",
+            unreturned.len(),
+            unreturned.join("、")
+        ),
+    )
+    .at(crate::schema::input::SHEET_INFO, None)
 }

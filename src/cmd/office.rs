@@ -4,7 +4,6 @@
 //! year, never shrinks a year's list to the agencies of one run.
 
 use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -13,7 +12,6 @@ use crate::batch::manifest::{Entry, Manifest};
 use crate::batch::{self, Built, Checked, Outcome};
 use crate::export::{check_report, publication, summary};
 use crate::finding::Finding;
-use crate::limits;
 use crate::model::Report;
 use crate::record::Record;
 
@@ -83,18 +81,22 @@ fn write_year(
         .iter()
         .filter(|b| checked.iter().any(|c| c.file == b.file))
         .collect();
+    // Every file hashed once: reports whose files are no longer as written are left out.
+    let (sound, changed): (Vec<(&String, &Entry)>, Vec<_>) =
+        manifest.reports.iter().partition(|(_, e)| e.intact(dir));
+    let sound: Vec<&Entry> = sound.into_iter().map(|(_, e)| e).collect();
     // The year's reports not in this run, as they were when built.
-    let (earlier_checked, earlier_built) = earlier(manifest, dir, &checked);
+    let (earlier_checked, earlier_built) = earlier(&sound, dir, &checked);
     checked.extend(earlier_checked.iter());
     built.extend(earlier_built.iter());
     let notes: &[Finding] = if latest { &checks.notes } else { &[] };
     let report = check_report::write(&checked, notes, Some(&built))
         .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
-    let (entries, changed) = publication::entries(manifest, dir);
+    let entries = publication::entries(&sound);
     let list =
         publication::workbook(&entries).map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
     let html = publication::html(&entries, year);
-    let (published, last_year) = published(manifest, dir, year, checks, renamed);
+    let (published, last_year) = published(&sound, dir, year, checks, renamed);
     let published_refs: Vec<&Report> = published.iter().collect();
     let last_refs: Vec<Option<&Report>> = last_year.iter().map(Option::as_ref).collect();
     let sums = summary::workbook(year, &published_refs, &last_refs)
@@ -112,7 +114,8 @@ fn write_year(
     batch::write_all(&refs)?;
     let notes = changed
         .iter()
-        .map(|name| {
+        .filter(|(_, e)| !e.draft)
+        .map(|(name, _)| {
             format!(
                 "警告：{} 与生成时不同（被改动、替换或删除了），未列入发布清单和汇总。请运行 nianbao build --rebuild 重新生成。",
                 dir.join(name).display()
@@ -127,14 +130,14 @@ fn write_year(
 
 /// The reports of the year's folder that this run did not check (another run's workbooks),
 /// as a check and a build result each, from their manifest entries.
-fn earlier(manifest: &Manifest, dir: &Path, checked: &[&Checked]) -> (Vec<Checked>, Vec<Built>) {
+fn earlier(sound: &[&Entry], dir: &Path, checked: &[&Checked]) -> (Vec<Checked>, Vec<Built>) {
     let mut cs = Vec::new();
     let mut bs = Vec::new();
-    for e in manifest.reports.values() {
+    for e in sound.iter().copied() {
         let in_run = checked
             .iter()
             .any(|c| c.file == e.source || c.agency() == e.agency);
-        if in_run || !e.intact(dir) {
+        if in_run {
             continue;
         }
         let mut report = Report::default();
@@ -168,21 +171,18 @@ fn built_of(e: &Entry, dir: &Path) -> Built {
 /// The published reports of the year (read back from their records), without aggregates (their
 /// figures are already their members'), each with its agency's report of the year before.
 fn published(
-    manifest: &Manifest,
+    sound: &[&Entry],
     dir: &Path,
     year: i32,
     checks: &Checks,
     renamed: &BTreeMap<String, String>,
 ) -> (Vec<Report>, Vec<Option<Report>>) {
     let mut reports = Vec::new();
-    for e in manifest.reports.values().filter(|e| !e.draft) {
+    for e in sound.iter().filter(|e| !e.draft) {
         let Some(record) = e.outputs.iter().find(|o| o.name.ends_with(".json")) else {
             continue;
         };
-        if !e.intact(dir) {
-            continue;
-        }
-        let Some(report) = read_record(&dir.join(&record.name)) else {
+        let Some(report) = Record::load(&dir.join(&record.name)) else {
             continue;
         };
         if !crate::aggregate::is_aggregate(&report) {
@@ -200,14 +200,4 @@ fn published(
         })
         .collect();
     (reports, last)
-}
-
-fn read_record(path: &Path) -> Option<Report> {
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(limits::FILE_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
-    Some(serde_json::from_slice::<Record>(&bytes).ok()?.into_report())
 }

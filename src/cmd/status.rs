@@ -39,10 +39,8 @@ pub fn run(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
             .or_insert_with(|| Manifest::load(&dir));
         let f = batch::files_of(c, m, &dir, &common);
         // What build would find preparing a report it has not built from this workbook yet.
-        if f != Files::Current && batch::readable(c) && !c.has_errors() {
-            let found = batch::prepare_findings(c, &kit);
-            c.findings.extend(found);
-            setup.ctx.settings.apply(&mut c.findings);
+        if f != Files::Current {
+            batch::prepare_checked(c, &kit, &setup.ctx);
         }
         files.push(f);
     }

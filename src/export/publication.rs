@@ -3,11 +3,9 @@
 //! was built — as a workbook and as a plain `index.html` that opens from the folder or an
 //! intranet share.
 
-use std::path::Path;
-
 use rust_xlsxwriter::{Format, Url, Workbook, XlsxError};
 
-use crate::batch::manifest::Manifest;
+use crate::batch::manifest;
 use crate::format::Format as FileFormat;
 use crate::xlsx::grid::Styles;
 
@@ -27,17 +25,11 @@ pub struct Entry {
     pub built_at: String,
 }
 
-/// The entries of the published reports recorded in a year's manifest (drafts are not
-/// published), in agency order; those whose files are no longer as written are left out and
-/// named in the second list, to be said.
-pub fn entries(manifest: &Manifest, dir: &Path) -> (Vec<Entry>, Vec<String>) {
+/// The entries of the published reports among a year's manifest entries whose files are as
+/// written (drafts are not published), in agency order.
+pub fn entries(recorded: &[&manifest::Entry]) -> Vec<Entry> {
     let mut out = Vec::new();
-    let mut changed = Vec::new();
-    for (name, e) in manifest.reports.iter().filter(|(_, e)| !e.draft) {
-        if !e.intact(dir) {
-            changed.push(name.clone());
-            continue;
-        }
+    for e in recorded.iter().filter(|e| !e.draft) {
         let Some(pdf) = e.outputs.first() else {
             continue;
         };
@@ -56,7 +48,7 @@ pub fn entries(manifest: &Manifest, dir: &Path) -> (Vec<Entry>, Vec<String>) {
         });
     }
     out.sort_by(|a, b| a.agency.cmp(&b.agency));
-    (out, changed)
+    out
 }
 
 fn utc(secs: i64) -> String {
