@@ -146,9 +146,11 @@ pub fn plan(entries: &[Entry]) -> Plan {
                 for name in names {
                     match named(entries, &by_name, i, name) {
                         Ok(j) => found.push(j),
-                        Err(message) => plan.findings.push((
+                        Err((message, hint)) => plan.findings.push((
                             i,
-                            Finding::new(Code::A3, message).at(input::SHEET_INFO, None),
+                            Finding::new(Code::A3, message)
+                                .at(input::SHEET_INFO, None)
+                                .hint(hint),
                         )),
                     }
                 }
@@ -160,9 +162,10 @@ pub fn plan(entries: &[Entry]) -> Plan {
                 i,
                 Finding::new(
                     Code::A3,
-                    "汇总范围是「全部」，但本批没有同一年度的其他机关的工作簿可以汇总。请把各机关的工作簿与本工作簿放在一起再运行。",
+                    "汇总范围是「全部」，但本批没有同一年度的其他机关的工作簿可以汇总。",
                 )
-                .at(input::SHEET_INFO, None),
+                .at(input::SHEET_INFO, None)
+                .hint("请把各机关的工作簿与本工作簿放在一起再运行。"),
             ));
         }
         members.push((i, found));
@@ -209,11 +212,12 @@ fn overlaps(entries: &[Entry], plan: &mut Plan) {
                         Finding::new(
                             Code::A3,
                             format!(
-                                "「{name}」被汇总了两次：{}，又{}，它的数字会重复相加。请从汇总范围中删去其中一处。",
+                                "「{name}」被汇总了两次：{}，又{}，它的数字会重复相加。",
                                 way(first),
                                 way(path)
                             ),
                         )
+                        .hint("请从汇总范围中删去其中一处。")
                         .at(input::SHEET_INFO, None),
                     ));
                 }
@@ -245,24 +249,29 @@ fn named(
     by_name: &HashMap<&str, Vec<usize>>,
     me: usize,
     name: &str,
-) -> Result<usize, String> {
+) -> Result<usize, (String, String)> {
     let year = entries[me].year;
     if name == entries[me].agency {
-        return Err(format!(
-            "汇总范围列出了本机关「{name}」自己。汇总报告的表格由所列机关相加得出，请删去本机关的名称。"
+        return Err((
+            format!("汇总范围列出了本机关「{name}」自己，而汇总报告的表格由所列机关相加得出。"),
+            "请删去本机关的名称。".to_string(),
         ));
     }
     let Some(candidates) = by_name.get(name) else {
         let near = nearest(entries, name);
-        let hint = match near {
-            Some(n) => format!("是否指「{n}」？请按该机关工作簿「基本信息」中的机关名称填写。"),
-            None => {
-                "请把该机关的工作簿放进本批，或核对名称与其工作簿「基本信息」中的机关名称是否一致。"
-                    .to_string()
-            }
+        let (guess, hint) = match near {
+            Some(n) => (
+                format!("是否指「{n}」？"),
+                "请按该机关工作簿「基本信息」中的机关名称填写。",
+            ),
+            None => (
+                String::new(),
+                "请把该机关的工作簿放进本批，或核对名称与其工作簿「基本信息」中的机关名称是否一致。",
+            ),
         };
-        return Err(format!(
-            "汇总范围中的「{name}」在本批工作簿中没有找到。{hint}"
+        return Err((
+            format!("汇总范围中的「{name}」在本批工作簿中没有找到。{guess}"),
+            hint.to_string(),
         ));
     };
     match candidates.iter().find(|&&j| entries[j].year == year) {
@@ -271,8 +280,11 @@ fn named(
             let other = entries[candidates[0]]
                 .year
                 .map_or("未填写".to_string(), |y| format!("{y} 年度"));
-            Err(format!(
-                "汇总范围中的「{name}」在本批只有{other}的报告，与本报告的年度不同，无法汇总。请放入该机关本年度的工作簿。"
+            Err((
+                format!(
+                    "汇总范围中的「{name}」在本批只有{other}的报告，与本报告的年度不同，无法汇总。"
+                ),
+                "请放入该机关本年度的工作簿。".to_string(),
             ))
         }
     }
@@ -311,9 +323,10 @@ fn order(mut pending: Vec<(usize, Vec<usize>)>, plan: &mut Plan) {
             i,
             Finding::new(
                 Code::A3,
-                "汇总范围互相包含（甲汇总乙，乙又汇总甲），无法计算。请检查各汇总报告的汇总范围。",
+                "汇总范围互相包含（甲汇总乙，乙又汇总甲），无法计算。",
             )
-            .at(input::SHEET_INFO, None),
+            .at(input::SHEET_INFO, None)
+            .hint("请检查各汇总报告的汇总范围。"),
         ));
     }
 }
@@ -405,11 +418,12 @@ fn disagreement(
     let mut f = Finding::new(
         Code::A2,
         format!(
-            "本报告是汇总报告，{}的数字由所汇总机关相加得出；{}{more}，已按合计生成。填写的数字不会使用，可以清空，或核对各机关的工作簿。",
+            "本报告是汇总报告，{}的数字由所汇总机关相加得出；{}{more}，已按合计生成，填写的数字不会使用。",
             table.sheet,
             show(first)
         ),
-    );
+    )
+    .hint("可以清空汇总报告中填写的数字，或核对各机关的工作簿。");
     let sheet = cell
         .as_ref()
         .map_or(table.sheet.to_string(), |c| c.sheet.clone());

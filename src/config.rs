@@ -124,7 +124,7 @@ impl Config {
                     ));
                 }
             };
-            if let Some(why) = crate::rules::registry::guards(c)
+            if let Some(why) = crate::finding::codes::guards(c)
                 && s != Some(Severity::Error)
             {
                 return Err(format!(

@@ -8,8 +8,8 @@ use crate::finding::{Finding, Severity};
 /// Related places printed under a finding; JSON lists them all.
 const RELATED_SHOWN: usize = 3;
 
-/// `错误[R3] input/a.xlsx [表三]!D5:D30`, the message indented below it, then the places it
-/// relates to (`参见 …`).
+/// `错误[R3] input/a.xlsx [表三]!D5:D30`, the message indented below it, what to do
+/// (`怎么改：…`), then the places it relates to (`参见 …`).
 pub fn render_finding(f: &Finding) -> String {
     let mut s = format!(
         "{}[{}] {}\n    {}\n",
@@ -18,6 +18,12 @@ pub fn render_finding(f: &Finding) -> String {
         f.location(),
         f.message
     );
+    for h in &f.hints {
+        match h.place() {
+            Some(place) => s.push_str(&format!("    怎么改（{place}）：{}\n", h.text)),
+            None => s.push_str(&format!("    怎么改：{}\n", h.text)),
+        }
+    }
     for r in f.related.iter().take(RELATED_SHOWN) {
         s.push_str(&format!("    参见 {}：{}\n", r.location(), r.message));
     }

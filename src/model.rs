@@ -332,6 +332,9 @@ pub struct Info {
     pub phone: String,
     pub email: String,
     pub website: String,
+    /// Where each field was read (`published` → `B5`), for findings that name the cell.
+    #[serde(skip)]
+    pub cells: std::collections::BTreeMap<String, String>,
 }
 
 /// A paragraph of the agency's prose and the cell it came from.

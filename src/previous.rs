@@ -128,10 +128,11 @@ fn unreadable(file: &Path) -> Finding {
     let mut f = Finding::new(
         Code::X5,
         format!(
-            "上年的报告记录 {} 无法读取（文件不完整或已损坏），未用于跨年度核对。请用上年的工作簿重新生成，或用 --previous 指定上年的工作簿。",
+            "上年的报告记录 {} 无法读取（文件不完整或已损坏），未用于跨年度核对。",
             file.display()
         ),
-    );
+    )
+    .hint("请用上年的工作簿重新生成，或用 --previous 指定上年的工作簿。");
     f.file = file.to_path_buf();
     f
 }
@@ -143,11 +144,12 @@ fn two_reports(prev: &str, year: Option<i32>, files: &[PathBuf]) -> Finding {
     let mut f = Finding::new(
         Code::X5,
         format!(
-            "「{prev}」{year}的报告有 {} 份：{}，不知道哪一份是发布的，都未用于跨年度核对。请删除或移走多余的一份。",
+            "「{prev}」{year}的报告有 {} 份：{}，不知道哪一份是发布的，都未用于跨年度核对。",
             files.len(),
             names.join("、")
         ),
-    );
+    )
+    .hint("请删除或移走多余的一份。");
     f.file = files.first().cloned().unwrap_or_default();
     f.agency = prev.to_string();
     f

@@ -2,12 +2,10 @@
 //! members' tables (never from typed figures), with its own prose; what cannot be summed is
 //! an error that keeps it from being built.
 
-mod common;
-
 use std::path::Path;
 
+use crate::common::*;
 use calamine::{Data, Reader, open_workbook_auto};
-use common::*;
 use nianbao::model::{Decimal, Paragraph, Report, Topic, Value};
 use nianbao::schema::{self, TableId};
 use serde_json::Value as Json;
@@ -113,6 +111,7 @@ fn the_whole_county_is_summed_from_every_member() {
     assert_eq!(code, 0, "{found:#?}");
     let a1 = of(&found, CITY, "A1");
     assert_eq!(a1.len(), 1, "{found:#?}");
+    pin(a1[0]);
     let note = a1[0]["message"].as_str().unwrap();
     assert!(note.contains("由 3 个机关的报告相加得出"), "{note}");
     for p in &parts {
@@ -121,6 +120,7 @@ fn the_whole_county_is_summed_from_every_member() {
     // The typed 5 is named where it stands, with the sum that replaces it.
     let a2 = of(&found, CITY, "A2");
     assert_eq!(a2.len(), 1, "{found:#?}");
+    pin(a2[0]);
     let natural: i64 = parts
         .iter()
         .map(|r| int(r, TableId::T3, "new", "natural"))
@@ -228,6 +228,7 @@ fn what_cannot_be_summed_keeps_the_aggregate_from_being_built() {
     assert_eq!(code, 1);
     let a3 = of(&found, CITY, "A3");
     assert_eq!(a3.len(), 1, "{found:#?}");
+    pin(a3[0]);
     let message = a3[0]["message"].as_str().unwrap();
     assert!(
         message.contains("「江岚县交通局」在本批工作簿中没有找到"),
@@ -253,6 +254,7 @@ fn what_cannot_be_summed_keeps_the_aggregate_from_being_built() {
     assert_eq!(code, 1);
     let a4 = of(&found, CITY, "A4");
     assert_eq!(a4.len(), 1, "{found:#?}");
+    pin(a4[0]);
     let message = a4[0]["message"].as_str().unwrap();
     assert!(message.contains(&parts[1].info.agency), "{message}");
     assert!(message.contains("个错误"), "{message}");

@@ -1,9 +1,7 @@
 //! What the user reads, snapshotted (mdBook's model): a change to any message shows up as a
 //! snapshot diff. Review with `cargo insta review` or `INSTA_UPDATE=always cargo test`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nianbao::model::{Decimal, Value};
 use nianbao::schema::TableId;
 
@@ -70,7 +68,7 @@ fn help_is_in_chinese() {
 fn rules_lists_every_code_and_prints_the_docs() {
     let (code, out, _) = run(&repo(), &["rules"]);
     assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), nianbao::rules::registry::RULES.len());
+    assert_eq!(out.lines().count(), nianbao::finding::codes::RULES.len());
     assert!(
         out.contains("X1  警告  表三「二、上年结转」与上年报告"),
         "{out}"

@@ -2,13 +2,11 @@
 //! LibreOffice as a reviewer would: every heading, paragraph and label, about as many pages as
 //! nianbao's own PDF.
 
-mod common;
-
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use nianbao::model::Report;
 use nianbao::schema;
 

@@ -2,11 +2,9 @@
 //! (a wrong name is refused with the names that exist), a changed choice rebuilding, and the
 //! draft mark on every format of a forced build.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use nianbao::model::Report;
 
 fn reports() -> Vec<Report> {

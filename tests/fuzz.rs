@@ -1,8 +1,7 @@
 //! 300 mutated workbooks through the whole pipeline (see tests/fuzz/harness.rs): no panic, no
 //! abort, none over the memory limit. Long runs: scripts/fuzz.sh.
 
-#[path = "fuzz/harness.rs"]
-mod harness;
+use crate::harness;
 
 use std::time::Duration;
 

@@ -1,11 +1,9 @@
 //! Two years of one agency: last year's build in `output/2024/`, this year's workbook in input/,
 //! and the cross-year findings (X1–X4) `nianbao check` gives — with both years' cells.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use nianbao::model::{Date, Decimal, Report, Value};
 use nianbao::schema::TableId;
 use serde_json::Value as Json;
@@ -93,6 +91,7 @@ fn a_broken_carry_over_is_x1_with_both_cells() {
     let findings = check(ws.path(), &[]);
     assert_eq!(codes(&findings, "X"), ["X1"], "{findings:#?}");
     let x1 = &findings.iter().find(|f| f["code"] == "X1").unwrap();
+    pin(x1);
     assert_eq!(x1["severity"], "warning");
     assert_eq!(
         (x1["sheet"].as_str(), x1["cell"].as_str()),
@@ -109,12 +108,20 @@ fn a_broken_carry_over_is_x1_with_both_cells() {
         related["file"]
             .as_str()
             .unwrap()
-            .ends_with(&format!("output/2024/{AGENCY}.json")),
-        "{related}"
+            .ends_with(&format!("output/2024/{AGENCY}.pdf")),
+        "a record is named by the PDF published beside it: {related}"
     );
     assert_eq!(
         (related["sheet"].as_str(), related["cell"].as_str()),
-        (Some("表三"), Some("D30"))
+        (None, None),
+        "a PDF has no sheets: the place is the printed row and column"
+    );
+    assert!(
+        related["message"]
+            .as_str()
+            .unwrap()
+            .contains("表三「四、结转下年度继续办理」行「自然人」列：0 件"),
+        "{related}"
     );
 
     // The office can make X1 an error; then check fails.
@@ -130,7 +137,7 @@ fn a_broken_carry_over_is_x1_with_both_cells() {
         "{out}"
     );
     assert!(
-        out.contains("参见 output/2024/江岚县交通运输局.json [表三]!D30"),
+        out.contains("参见 output/2024/江岚县交通运输局.pdf：2024 年度报告表三「四、结转下年度继续办理」行「自然人」列：0 件"),
         "{out}"
     );
 }
@@ -160,6 +167,8 @@ fn documents_in_force_continue_from_last_year() {
         [("X2".into(), "D6".into()), ("X3".into(), "C5".into())],
         "{findings:#?}"
     );
+    pin(first_of(&findings, "X2"));
+    pin(first_of(&findings, "X3"));
 }
 
 #[test]
@@ -214,6 +223,7 @@ fn no_history_is_said_once_per_batch() {
     assert_eq!(codes(&findings, "X"), ["X4"], "{findings:#?}");
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0]["severity"], "info");
+    pin(&findings[0]);
     let (code, _, err) = run(ws.path(), &["check", "--previous", "nowhere"]);
     assert_eq!(code, 2);
     assert!(err.contains("找不到上年报告 nowhere"), "{err}");

@@ -2,13 +2,11 @@
 //! schema's spans, every paragraph of the workbook, nothing fetched from elsewhere; and the page
 //! printed by headless Chromium, its text and its tables within the page width.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 use nianbao::doc::Grid;
 use nianbao::model::Report;
 use nianbao::schema;

@@ -1,12 +1,10 @@
 //! Incremental builds: a report whose workbook, templates, fonts and settings are unchanged
 //! is not typeset again; anything it is made from changing, or `--rebuild`, makes it anew.
 
-mod common;
-
 use std::path::Path;
 use std::time::SystemTime;
 
-use common::*;
+use crate::common::*;
 use nianbao::model::Report;
 
 fn reports() -> Vec<Report> {

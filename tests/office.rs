@@ -1,10 +1,8 @@
 //! The office's files: the check report re-read (one row per finding, the same codes and cells
 //! as `check --format json`), and the publication list whose hashes match the files.
 
-mod common;
-
+use crate::common::*;
 use calamine::{Data, Reader, open_workbook_auto};
-use common::*;
 use nianbao::model::{Report, Value};
 use serde_json::Value as Json;
 use sha2::{Digest, Sha256};

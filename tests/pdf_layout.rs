@@ -2,13 +2,11 @@
 //! block sits where GB/T 9704 puts it, no extracted line breaks a 禁则, table 三's header repeats
 //! when it continues on another page, and the text comes back exactly.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::pdf::*;
-use common::*;
+use crate::common::pdf::*;
+use crate::common::*;
 use nianbao::layout::text::{is_closing, is_opening};
 use nianbao::model::{Paragraph, Topic};
 

@@ -2,9 +2,7 @@
 //! `NIANBAO_WRITE_SAMPLES=1 cargo test --test samples` rewrites them; otherwise this checks
 //! that what is committed still reads back as its source says, and passes every rule.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use nianbao::model::Date;
 use nianbao::rules::{self, Context};
 use nianbao::workbook;

@@ -1,10 +1,8 @@
 //! The input workbook contract: what `new` writes, the reader reads back at the right keys,
 //! also after an office re-saved or rearranged it.
 
-mod common;
-
+use crate::common::*;
 use calamine::{Data, Reader, open_workbook_auto};
-use common::*;
 use nianbao::model::{Decimal, Report, Value};
 use nianbao::schema::{self, Content, TableId};
 use nianbao::workbook::{self, blank, labels};
@@ -215,6 +213,7 @@ fn a_missing_or_repeated_label_is_a_finding_that_names_it() {
         .collect();
     assert_eq!(f.len(), 1, "{:#?}", out.findings);
     assert_eq!(f[0].cell.as_deref(), Some("E24"));
+    pin(&serde_json::to_value(f[0]).unwrap());
 }
 
 #[test]

@@ -186,10 +186,10 @@ fn prepare_findings(c: &Checked, kit: &Kit) -> Vec<Finding> {
     }));
     let mut found = made
         .unwrap_or_else(|_| {
-            Some(vec![Finding::new(
-                Code::P1,
-                "排版时发生内部错误，请把该工作簿发给技术支持。",
-            )])
+            Some(vec![
+                Finding::new(Code::P1, "排版这份报告时发生了内部错误。")
+                    .hint("请把该工作簿发给技术支持。"),
+            ])
         })
         .unwrap_or_default();
     attribute(&mut found, &c.file, &c.agency());
@@ -207,10 +207,10 @@ fn read(file: &Path) -> Checked {
         None => std::panic::catch_unwind(|| workbook::read_file(file)).unwrap_or_else(|_| {
             workbook::ReadOutcome {
                 report: Report::default(),
-                findings: vec![Finding::new(
-                    Code::F1,
-                    "读取此文件时发生内部错误，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。",
-                )],
+                findings: vec![
+                    Finding::new(Code::F1, "读取此文件时发生内部错误，文件可能已损坏。")
+                        .hint("请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
+                ],
             }
         }),
     };
@@ -232,9 +232,23 @@ fn run_rules(c: &mut Checked, ctx: &Context) {
         return;
     }
     let mut found = rules::check(&c.report, ctx);
+    if !c.members.is_empty() {
+        found.retain(|f| !consequence_of_members(f, &c.findings));
+    }
     attribute(&mut found, &c.file, &c.agency());
     c.findings.extend(found);
     ctx.settings.apply(&mut c.findings);
+}
+
+/// Whether a finding on an aggregate's summed tables only repeats what its members' findings
+/// say: nobody fills an aggregate's cells, so a blank there (V1) is a member's blank, and a sum
+/// that does not add up (R1–R4) follows from a member's errors, which A4 already names.
+fn consequence_of_members(f: &Finding, known: &[Finding]) -> bool {
+    match f.code {
+        Code::V1 => true,
+        Code::R1 | Code::R2 | Code::R3 | Code::R4 => known.iter().any(|k| k.code == Code::A4),
+        _ => false,
+    }
 }
 
 /// B2 and N1: two workbooks whose reports would land in one file. The same agency and year
@@ -260,18 +274,20 @@ fn clashes(checked: &mut [Checked]) {
             Finding::new(
                 Code::B2,
                 format!(
-                    "「{agency}」{year} 年度的报告已由 {} 提供，本工作簿重复。请核对机关名称是否复制自其他单位，或删除重复的工作簿。",
+                    "「{agency}」{year} 年度的报告已由 {} 提供，本工作簿重复。",
                     file.display()
                 ),
             )
+            .hint("请核对机关名称是否复制自其他单位，或删除重复的工作簿。")
         } else {
             Finding::new(
                 Code::N1,
                 format!(
-                    "机关名称「{agency}」与 {} 中的「{first}」生成的文件名相同（{stem}.pdf：文件名不能含有 / \\ : * ? \" < > | 等字符，且不区分大小写），两份报告会互相覆盖。请核对两个工作簿的机关名称，使用规范全称。",
+                    "机关名称「{agency}」与 {} 中的「{first}」生成的文件名相同（{stem}.pdf：文件名不能含有 / \\ : * ? \" < > | 等字符，且不区分大小写），两份报告会互相覆盖。",
                     file.display()
                 ),
             )
+            .hint("请核对两个工作簿的机关名称，使用规范全称。")
         }
         .at(crate::schema::input::SHEET_INFO, None);
         f.file = c.file.clone();
@@ -303,9 +319,10 @@ fn other_years(checked: &mut [Checked]) {
         let mut f = Finding::new(
             Code::Y9,
             format!(
-                "报告年度是 {year} 年，本批其他工作簿是 {main} 年度。这份报告将生成到 {year} 年度的文件夹（output/{year}/），该年度的发布清单、汇总和检查报告也会随之更新。如果是上年的工作簿误放进来，请把它移出 input/；如果年度填错了，请改正「基本信息」中的报告年度。"
+                "报告年度是 {year} 年，本批其他工作簿是 {main} 年度。这份报告将生成到 {year} 年度的文件夹（output/{year}/），该年度的发布清单、汇总和检查报告也会随之更新。"
             ),
         )
+        .hint("如果是上年的工作簿误放进来，请把它移出 input/；如果年度填错了，请改正「基本信息」中的报告年度。")
         .at(crate::schema::input::SHEET_INFO, None);
         attribute(std::slice::from_mut(&mut f), &c.file.clone(), &c.agency());
         c.findings.push(f);

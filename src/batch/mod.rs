@@ -103,10 +103,9 @@ fn unopenable(file: &Path) -> Option<Finding> {
     if let Some((_, what)) = FOREIGN.iter().find(|(e, _)| *e == ext) {
         return Some(Finding::new(
             Code::F2,
-            format!(
-                "这是{what}，nianbao 不能读取。请用 Excel 或 WPS 打开后「另存为」Excel 工作簿（*.xlsx），放回 input/ 后重新运行。"
-            ),
-        ));
+            format!("这是{what}，nianbao 不能读取。"),
+        )
+        .hint("请用 Excel 或 WPS 打开后「另存为」Excel 工作簿（*.xlsx），放回 input/ 后重新运行。"));
     }
     let kind = match std::fs::metadata(file) {
         Ok(m) if m.is_file() => return None,
@@ -119,12 +118,10 @@ fn unopenable(file: &Path) -> Option<Finding> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => "一个指向不存在文件的链接",
         Err(_) => "一个无法访问的文件",
     };
-    Some(Finding::new(
-        Code::F5,
-        format!(
-            "这不是普通文件，而是{kind}，未读取。请把真正的工作簿文件（不是链接或快捷方式）放进 input/。"
-        ),
-    ))
+    Some(
+        Finding::new(Code::F5, format!("这不是普通文件，而是{kind}，未读取。"))
+            .hint("请把真正的工作簿文件（不是链接或快捷方式）放进 input/。"),
+    )
 }
 
 #[cfg(unix)]

@@ -38,10 +38,10 @@ pub struct Prepared {
 /// (and the top of the HTML and DOCX) as not for publication.
 pub fn prepare(report: &Report, kit: &Kit, draft: bool) -> Result<Prepared, Vec<Finding>> {
     let template_error = |e: anyhow::Error| {
-        vec![Finding::new(
-            Code::P1,
-            format!("无法用报告模板生成这份报告：{e:#}。请检查 templates/ 中的自定义模板。"),
-        )]
+        vec![
+            Finding::new(Code::P1, format!("无法用报告模板生成这份报告：{e:#}。"))
+                .hint("请检查 templates/ 中的自定义模板。"),
+        ]
     };
     let markdown = kit.templates.render(report).map_err(template_error)?;
     let mut document = doc::parse(&markdown, report).map_err(template_error)?;
@@ -64,13 +64,13 @@ pub fn prepare(report: &Report, kit: &Kit, draft: bool) -> Result<Prepared, Vec<
     let mut outputs = Vec::new();
     for format in kit.formats {
         let bytes = made.export(*format, kit).map_err(|e| {
-            vec![Finding::new(
-                Code::P1,
-                format!(
-                    "无法生成这份报告的{}：{e:#}。如使用了 templates/ 中的自定义模板，请检查该模板。",
-                    format.label()
-                ),
-            )]
+            vec![
+                Finding::new(
+                    Code::P1,
+                    format!("无法生成这份报告的{}：{e:#}。", format.label()),
+                )
+                .hint("如使用了 templates/ 中的自定义模板，请检查该模板。"),
+            ]
         })?;
         outputs.push((*format, bytes));
     }
@@ -144,10 +144,11 @@ fn missing_glyphs(report: &Report, missing: &[layout::MissingChar]) -> Vec<Findi
         let para = report.paragraphs().find(|p| p.text.contains(m.c));
         let excerpt: String = m.context.chars().take(20).collect();
         let message = format!(
-            "字符「{}」（U+{:04X}）在所有可用字体中都没有，无法显示。出现在「{excerpt}…」。请改用常用字，或把含有该字的字体放进 fonts/ 文件夹。",
+            "字符「{}」（U+{:04X}）在所有可用字体中都没有，无法显示。出现在「{excerpt}…」。",
             m.c, m.c as u32
         );
-        let mut f = Finding::new(Code::G1, message);
+        let mut f = Finding::new(Code::G1, message)
+            .hint("请改用常用字，或把含有该字的字体放进 fonts/ 文件夹。");
         if let Some(src) = para.and_then(|p| p.source.as_ref()) {
             f = f.at(&src.sheet, Some(src.a1()));
         }

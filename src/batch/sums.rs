@@ -111,13 +111,19 @@ fn troubles(checked: &[Checked], me: usize, members: &[usize]) -> Vec<Finding> {
             Finding::new(
                 Code::A4,
                 format!(
-                    "所汇总的「{}」（{}）有 {errors} 个错误，汇总结果在其更正之前不可靠。请先更正该机关的工作簿。",
+                    "所汇总的「{}」（{}）有 {errors} 个错误，汇总结果在其更正之前不可靠。",
                     c.agency(),
                     c.file.display()
                 ),
             )
+            .hint("请先更正该机关的工作簿。")
             .at(crate::schema::input::SHEET_INFO, None)
-            .related(Some(&c.file), crate::schema::input::SHEET_INFO, None, "所汇总机关的工作簿"),
+            .related(
+                Some(&c.file),
+                crate::schema::input::SHEET_INFO,
+                None,
+                "所汇总机关的工作簿",
+            ),
         );
     }
     if declared(&checked[me], &[]) == Some(Scope::All) {
@@ -126,10 +132,11 @@ fn troubles(checked: &[Checked], me: usize, members: &[usize]) -> Vec<Finding> {
                 Finding::new(
                     Code::A4,
                     format!(
-                        "本批的 {} 无法读取，没有计入「全部」的汇总。请先更正该文件，或把它移出本批。",
+                        "本批的 {} 无法读取，没有计入「全部」的汇总。",
                         c.file.display()
                     ),
                 )
+                .hint("请先更正该文件，或把它移出本批。")
                 .at(crate::schema::input::SHEET_INFO, None),
             );
         }
@@ -158,10 +165,11 @@ fn roster_gap(unreturned: &[String]) -> Finding {
     Finding::new(
         Code::A5,
         format!(
-            "汇总范围为「全部」，但名单（input/名单.txt）上的 {} 个机关没有交回工作簿，不在汇总之内：{}。请等这些机关交回后再生成；确需先发布的，可在 nianbao.toml 的 [severity] 中写 A5 = \"warning\"，报告会写明汇总了哪些机关。",
+            "汇总范围为「全部」，但名单（input/名单.txt）上的 {} 个机关没有交回工作簿，不在汇总之内：{}。",
             unreturned.len(),
             unreturned.join("、")
         ),
     )
+    .hint("请等这些机关交回后再生成；确需先发布的，可在 nianbao.toml 的 [severity] 中写 A5 = \"warning\"，报告会写明汇总了哪些机关。")
     .at(crate::schema::input::SHEET_INFO, None)
 }

@@ -13,17 +13,6 @@ use crate::xlsx::grid::Styles;
 
 use super::list_sheet;
 
-/// What a message says is wrong, and what it says to do (the part from its first 「请…」).
-pub fn split_message(message: &str) -> (&str, &str) {
-    for sep in ["。请", "，请", "；请"] {
-        if let Some(i) = message.find(sep) {
-            let cut = i + sep.len() - "请".len();
-            return (&message[..cut], &message[cut..]);
-        }
-    }
-    (message, "")
-}
-
 /// The custom document property that says a workbook is a check report nianbao wrote.
 const MARK: (&str, &str) = ("nianbao", "检查报告");
 
@@ -136,7 +125,7 @@ pub fn write(
     )?;
     for (i, f) in findings.iter().enumerate() {
         let r = i as u32 + 1;
-        let (what, how) = split_message(&f.message);
+        let how = f.advice();
         let related: Vec<String> = f
             .related
             .iter()
@@ -148,8 +137,8 @@ pub fn write(
             &f.code.to_string(),
             f.sheet.as_deref().unwrap_or(""),
             f.cell.as_deref().unwrap_or(""),
-            what,
-            how,
+            &f.message,
+            &how,
             &related.join("\n"),
             &f.file.display().to_string(),
         ]
@@ -212,18 +201,4 @@ fn agencies(
         ws.write_string_with_format(r, 6, c.file.display().to_string(), &text)?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_split_into_what_and_how() {
-        assert_eq!(
-            split_message("机关名称未填写。请在「基本信息」中填写。"),
-            ("机关名称未填写。", "请在「基本信息」中填写。")
-        );
-        assert_eq!(split_message("已删除。"), ("已删除。", ""));
-    }
 }

@@ -25,11 +25,12 @@ fn blanks(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
         let range = first
             .zip(last)
             .map(|(a, b)| format!("{}:{}", a.a1(), b.a1()));
-        let message = format!(
-            "{}整张表没有填写。请填写全部数字，没有发生的情形填 0。",
-            table.sheet
+        let message = format!("{}整张表没有填写。", table.sheet);
+        out.push(
+            Finding::new(Code::V1, message)
+                .at(table.sheet, range)
+                .hint("请填写全部数字，没有发生的情形填 0。"),
         );
-        out.push(Finding::new(Code::V1, message).at(table.sheet, range));
         return;
     }
     // Blank cells by row (and, in a table without row labels, by column group), in order.
@@ -60,10 +61,12 @@ fn blanks(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
         .values()
         .map(|(row, cells, cols)| (rectangles(cells).join(","), describe(table, row, cols)))
         .collect();
-    const AFTER: &str = "空白不等于 0：没有发生的情形请填 0。";
+    const AFTER: &str = "空白不等于 0。";
+    const HINT: &str = "没有发生的情形请填 0。";
     let finding = if let [(range, what)] = rows.as_slice() {
         Finding::new(Code::V1, format!("{what}（{range}）。{AFTER}"))
             .at(table.sheet, Some(range.clone()))
+            .hint(HINT)
     } else {
         let shown: Vec<&str> = ranges.iter().take(8).map(String::as_str).collect();
         let more = if ranges.len() > shown.len() {
@@ -79,7 +82,9 @@ fn blanks(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
             shown.join("、")
         );
         rows.into_iter().fold(
-            Finding::new(Code::V1, message).at(table.sheet, Some(ranges.join(","))),
+            Finding::new(Code::V1, message)
+                .at(table.sheet, Some(ranges.join(",")))
+                .hint(HINT),
             |f, (range, what)| f.related(None, table.sheet, Some(range), what),
         )
     };

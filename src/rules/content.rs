@@ -13,9 +13,10 @@ pub fn basic_info(report: &Report, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 Code::B1,
-                "机关名称未填写。报告标题和输出文件名都需要机关名称，请在「基本信息」中填写。",
+                "机关名称未填写，报告标题和输出文件名都需要机关名称。",
             )
-            .at(input::SHEET_INFO, None),
+            .at(input::SHEET_INFO, None)
+            .hint("请在「基本信息」中填写机关名称（规范全称）。"),
         );
     }
 }
@@ -35,9 +36,10 @@ pub fn unfilled(report: &Report, out: &mut Vec<Finding>) -> bool {
     out.push(
         Finding::new(
             Code::B3,
-            "工作簿没有填写：表二、表三、表四没有任何数字，正文没有任何内容。请填写后重新交回。",
+            "工作簿没有填写：表二、表三、表四没有任何数字，正文没有任何内容。",
         )
-        .at(input::SHEET_INFO, None),
+        .at(input::SHEET_INFO, None)
+        .hint("请填写后重新交回。"),
     );
     true
 }
@@ -76,13 +78,16 @@ fn at_text(f: Finding) -> Finding {
 fn prose(report: &Report, out: &mut Vec<Finding>) {
     for key in schema::PROSE_SECTIONS {
         if section_text(report, key).trim().is_empty() {
-            out.push(at_text(Finding::new(
-                Code::C1,
-                format!(
-                    "「{}」没有内容。条例第五十条要求报告这一部分，请在「正文」中补写。",
-                    heading(key)
-                ),
-            )));
+            out.push(at_text(
+                Finding::new(
+                    Code::C1,
+                    format!(
+                        "「{}」没有内容，条例第五十条要求报告这一部分。",
+                        heading(key)
+                    ),
+                )
+                .hint("请在「正文」中补写。"),
+            ));
         }
     }
 }
@@ -99,10 +104,11 @@ fn prose_length(report: &Report, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 Code::C4,
                 format!(
-                    "段落「{start}…」有 {n} 个字，超过一段的上限 {} 字（报告一页约 600 字）。请检查是否重复粘贴，或把它分成多段、每段一行。",
+                    "段落「{start}…」有 {n} 个字，超过一段的上限 {} 字（报告一页约 600 字）。",
                     limits::PARAGRAPH_CHARS
                 ),
-            );
+            )
+            .hint("请检查是否重复粘贴，或把它分成多段、每段一行。");
             if let Some(src) = &p.source {
                 f = f.at(&src.sheet, Some(src.a1()));
             }
@@ -110,13 +116,16 @@ fn prose_length(report: &Report, out: &mut Vec<Finding>) {
         }
     }
     if total > limits::PROSE_CHARS {
-        out.push(at_text(Finding::new(
-            Code::C4,
-            format!(
-                "正文共 {total} 个字，超过一份年度报告的上限 {} 字。请检查是否误粘贴了其他文件的内容。",
-                limits::PROSE_CHARS
-            ),
-        )));
+        out.push(at_text(
+            Finding::new(
+                Code::C4,
+                format!(
+                    "正文共 {total} 个字，超过一份年度报告的上限 {} 字。",
+                    limits::PROSE_CHARS
+                ),
+            )
+            .hint("请检查是否误粘贴了其他文件的内容。"),
+        ));
     }
 }
 
@@ -126,13 +135,13 @@ fn fee_statement(report: &Report, out: &mut Vec<Finding>) {
     if text.trim().is_empty() || text.contains("处理费") {
         return;
     }
-    out.push(at_text(Finding::new(
-        Code::C5,
-        format!(
-            "「{}」没有说明信息处理费的收取情况。请写明收费金额和件数，或写明「本年度未收取信息处理费」。",
-            heading("other")
-        ),
-    )));
+    out.push(at_text(
+        Finding::new(
+            Code::C5,
+            format!("「{}」没有说明信息处理费的收取情况。", heading("other")),
+        )
+        .hint("请写明收费金额和件数，或写明「本年度未收取信息处理费」。"),
+    ));
 }
 
 const PROBLEM_WORDS: [&str; 11] = [
@@ -168,17 +177,20 @@ fn problems_and_measures(report: &Report, out: &mut Vec<Finding>) {
         return;
     }
     let has = |words: &[&str]| words.iter().any(|w| text.contains(w));
-    let missing = match (has(&PROBLEM_WORDS), has(&MEASURE_WORDS)) {
-        (false, _) => "只写了改进措施，没有写存在的问题。请写明本年度存在的主要问题",
-        (true, false) => {
-            "只写了存在的问题，没有写改进措施。请写明针对这些问题的改进情况和下一步措施"
-        }
+    let (missing, hint) = match (has(&PROBLEM_WORDS), has(&MEASURE_WORDS)) {
+        (false, _) => (
+            "只写了改进措施，没有写存在的问题",
+            "请写明本年度存在的主要问题。",
+        ),
+        (true, false) => (
+            "只写了存在的问题，没有写改进措施",
+            "请写明针对这些问题的改进情况和下一步措施。",
+        ),
         _ => return,
     };
-    out.push(at_text(Finding::new(
-        Code::C6,
-        format!("「{}」{missing}。", heading("problems")),
-    )));
+    out.push(at_text(
+        Finding::new(Code::C6, format!("「{}」{missing}。", heading("problems"))).hint(hint),
+    ));
 }
 
 /// The words that show a paragraph of 一 covers each official topic (its wording is free).

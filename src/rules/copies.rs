@@ -43,11 +43,11 @@ pub fn self_reference(report: &Report, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 Code::K3,
                 format!(
-                    "正文写「{wrong}」，但本机关是「{}」。可能照搬了其他单位的报告，请改为「{}」。",
+                    "正文写「{wrong}」，但本机关是「{}」，可能照搬了其他单位的报告。",
                     report.info.agency.trim(),
-                    own[0]
                 ),
-            );
+            )
+            .hint(format!("请改为「{}」。", own[0]));
             f = match &p.source {
                 Some(s) => f.at(&s.sheet, Some(s.a1())),
                 None => f.at(input::SHEET_TEXT, None),
@@ -127,11 +127,17 @@ fn named_in(
                 let mut f = Finding::new(
                     Code::K1,
                     format!(
-                        "正文提到「{full}」（本批另一个机关）：「{}」。如果是照搬其他单位的报告，请改为本机关的情况。",
+                        "正文提到「{full}」（本批另一个机关）：「{}」。",
                         excerpt(s, 30)
                     ),
                 )
-                .related(Some(other.file), input::SHEET_INFO, None, format!("「{full}」的工作簿"));
+                .hint("如果是照搬其他单位的报告，请改为本机关的情况。")
+                .related(
+                    Some(other.file),
+                    input::SHEET_INFO,
+                    None,
+                    format!("「{full}」的工作簿"),
+                );
                 f = match &p.source {
                     Some(src) => f.at(&src.sheet, Some(src.a1())),
                     None => f.at(input::SHEET_TEXT, None),
@@ -262,12 +268,13 @@ fn copied(entries: &[Entry], i: usize, j: usize, key: &str, share: f64) -> Findi
     let mut f = Finding::new(
         Code::K2,
         format!(
-            "「{heading}」与 {}（{}）的同一部分有 {:.0}% 相同，内容雷同是问责情形之一。请按本机关的实际情况撰写。",
+            "「{heading}」与 {}（{}）的同一部分有 {:.0}% 相同，内容雷同是问责情形之一。",
             other.file.display(),
             other.report.info.agency.trim(),
             share.min(1.0) * 100.0
         ),
-    );
+    )
+    .hint("请按本机关的实际情况撰写。");
     f = match first(entries[i].report) {
         Some(s) => f.at(&s.sheet, Some(s.a1())),
         None => f.at(input::SHEET_TEXT, None),

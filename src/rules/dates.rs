@@ -11,26 +11,26 @@ use super::{Context, FIRST_YEAR};
 
 pub fn check(report: &Report, ctx: &Context, out: &mut Vec<Finding>) {
     let info = &report.info;
-    let at_info = |f: Finding| f.at(input::SHEET_INFO, None);
+    let at_info = |f: Finding| f.at(input::SHEET_INFO, info.cells.get("year").cloned());
     let this_year = ctx.today.year;
     match info.year {
-        None if info.year_text.is_empty() => out.push(at_info(Finding::new(
-            Code::Y1,
-            "报告年度未填写。请在「基本信息」中填写四位数字年份，例如 2025。",
-        ))),
+        None if info.year_text.is_empty() => out.push(at_info(
+            Finding::new(Code::Y1, "报告年度未填写。")
+                .hint("请在「基本信息」中填写四位数字年份，例如 2025。"),
+        )),
         None => {}
         Some(y) if y < FIRST_YEAR => out.push(at_info(Finding::new(
             Code::Y3,
-            format!("报告年度 {y} 早于 {FIRST_YEAR} 年。本工具按国办公开办函〔2021〕30号格式编制 {FIRST_YEAR} 年度及以后的报告，请核对年度。"),
-        ))),
+            format!("报告年度 {y} 早于 {FIRST_YEAR} 年。本工具按国办公开办函〔2021〕30号格式编制 {FIRST_YEAR} 年度及以后的报告。"),
+        ).hint("请核对报告年度。"))),
         Some(y) if y > this_year => out.push(at_info(Finding::new(
             Code::Y4,
-            format!("报告年度 {y} 晚于今年（{this_year} 年），统计期尚未开始。请核对年度。"),
-        ))),
+            format!("报告年度 {y} 晚于今年（{this_year} 年），统计期尚未开始。"),
+        ).hint("请核对报告年度。"))),
         Some(y) if y == this_year => out.push(at_info(Finding::new(
             Code::Y5,
-            format!("报告年度为今年（{y} 年），统计期到 12 月 31 日才结束。年度报告通常在次年 1 月编制上一年度的情况，请确认年度。"),
-        ))),
+            format!("报告年度为今年（{y} 年），统计期到 12 月 31 日才结束。年度报告通常在次年 1 月编制上一年度的情况。"),
+        ).hint("请确认报告年度。"))),
         Some(_) => {}
     }
     if let (Some(y), Some(d)) = (info.year, info.published) {
@@ -66,9 +66,17 @@ fn published(report: &Report, ctx: &Context, year: i32, date: Date, out: &mut Ve
         out.push(
             Finding::new(
                 Code::Y7,
-                format!("发布日期 {} 不晚于统计期结束（{}）。年度报告应在统计期结束后发布，请核对日期或报告年度。", date.chinese(), end.chinese()),
+                format!(
+                    "发布日期 {} 不晚于统计期结束（{}），年度报告应在统计期结束后发布。",
+                    date.chinese(),
+                    end.chinese()
+                ),
             )
-            .at(input::SHEET_INFO, None),
+            .at(
+                input::SHEET_INFO,
+                report.info.cells.get("published").cloned(),
+            )
+            .hint("请核对发布日期或报告年度。"),
         );
         return;
     }
@@ -89,25 +97,29 @@ fn published(report: &Report, ctx: &Context, year: i32, date: Date, out: &mut Ve
             last.month, last.day
         ),
     };
-    let stated = if report.info.kind.trim().is_empty() {
+    let mut f = Finding::new(
+        Code::V3,
         format!(
-            "（按机关名称判断为{}；如不是，请在「基本信息」的机关类别中选择）",
-            kind.chinese()
-        )
-    } else {
-        String::new()
-    };
-    out.push(
-        Finding::new(
-            Code::V3,
-            format!(
-                "发布日期 {} 晚于 {}。{why}{stated}。",
-                date.chinese(),
-                last.chinese()
-            ),
-        )
-        .at(input::SHEET_INFO, None),
+            "发布日期 {} 晚于 {}。{why}。",
+            date.chinese(),
+            last.chinese()
+        ),
+    )
+    .at(
+        input::SHEET_INFO,
+        report.info.cells.get("published").cloned(),
     );
+    if report.info.kind.trim().is_empty() {
+        f = f.hint_at(
+            format!(
+                "本机关按名称判断为{}；如不是，请在「基本信息」的「机关类别」中选择。",
+                kind.chinese()
+            ),
+            input::SHEET_INFO,
+            report.info.cells.get("kind").cloned(),
+        );
+    }
+    out.push(f.hint("如报告确已按期发布，请改正发布日期。"));
 }
 
 /// Y8: the statistics period of another year, a year missing its 年 (`20231月1日`), or a
@@ -123,9 +135,10 @@ fn prose_years(report: &Report, year: i32, out: &mut Vec<Finding>) {
                         .then(|| opening_year(sentence, year))
                         .flatten()
                 });
-                if let Some(what) = problem {
+                if let Some((what, hint)) = problem {
                     let mut f =
-                        Finding::new(Code::Y8, format!("「{}」：{what}", excerpt(sentence, 30)));
+                        Finding::new(Code::Y8, format!("「{}」：{what}", excerpt(sentence, 30)))
+                            .hint(hint);
                     if let Some(src) = &p.source {
                         f = f.at(&src.sheet, Some(src.a1()));
                     } else {
@@ -138,12 +151,14 @@ fn prose_years(report: &Report, year: i32, out: &mut Vec<Finding>) {
     }
 }
 
-fn period_problem(sentence: &str, year: i32) -> Option<String> {
+/// What is wrong in `sentence` and what to do, if anything.
+type Problem = Option<(String, String)>;
+
+fn period_problem(sentence: &str, year: i32) -> Problem {
     if let Some(glued) = glued_year(sentence) {
-        return Some(format!(
-            "「{glued}」中年份后面缺少「年」字。请改为「{}年{}」。",
-            &glued[..4],
-            &glued[4..]
+        return Some((
+            format!("「{glued}」中年份后面缺少「年」字。"),
+            format!("请改为「{}年{}」。", &glued[..4], &glued[4..]),
         ));
     }
     let is_period = sentence.contains("1月1日") && sentence.contains("12月31日");
@@ -152,19 +167,21 @@ fn period_problem(sentence: &str, year: i32) -> Option<String> {
     }
     let other: Vec<i32> = years(sentence).into_iter().filter(|y| *y != year).collect();
     let y = *other.first()?;
-    Some(format!(
-        "本报告是 {year} 年度报告，统计期写的是 {y} 年。统计期应为 {year}年1月1日至{year}年12月31日，请核对。"
+    Some((
+        format!("本报告是 {year} 年度报告，统计期写的是 {y} 年。"),
+        format!("统计期应为 {year}年1月1日至{year}年12月31日，请核对。"),
     ))
 }
 
-fn opening_year(sentence: &str, year: i32) -> Option<String> {
+fn opening_year(sentence: &str, year: i32) -> Problem {
     let (y, rest) = leading_year(sentence)?;
     let opens = ["，", "度，", "全年", "度，"];
     if y == year || !opens.iter().any(|o| rest.starts_with(o)) {
         return None;
     }
-    Some(format!(
-        "本报告是 {year} 年度报告，这里写的是 {y} 年。如果照搬了上年报告，请改为 {year} 年。"
+    Some((
+        format!("本报告是 {year} 年度报告，这里写的是 {y} 年，可能照搬了上年报告。"),
+        format!("请改为 {year} 年；如确指 {y} 年的情况，请写明。"),
     ))
 }
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::finding::{Code, Finding};
+use crate::finding::{Code, Finding, Related};
 use crate::model::{Report, Value};
 use crate::schema::{self, TableId};
 
@@ -31,6 +31,36 @@ fn cell(report: &Report, id: TableId, row: &'static str, col: &'static str) -> O
     report.table(id).source(row, col).map(|s| s.a1())
 }
 
+/// Where to point the reader in last year's report. A workbook is named with its cell; a record
+/// (`<year>/<机关>.json`, which has no sheets) by the PDF or XLSX published beside it, the place
+/// given by the row and column the note prints rather than by a cell of a grid nobody sees.
+fn in_last_year(prev: &Previous, sheet: &str, cell: Option<String>, note: String) -> Related {
+    let is_record = prev.file.extension().is_some_and(|e| e == "json");
+    if !is_record {
+        return Related {
+            file: prev.file.clone(),
+            sheet: Some(sheet.to_string()),
+            cell,
+            message: note,
+        };
+    }
+    let beside = ["pdf", "xlsx"]
+        .iter()
+        .map(|ext| prev.file.with_extension(ext))
+        .find(|p| p.is_file());
+    let (file, sheet) = match beside {
+        Some(p) if p.extension().is_some_and(|e| e == "xlsx") => (p, Some(sheet.to_string())),
+        Some(p) => (p, None),
+        None => (prev.file.clone(), None),
+    };
+    Related {
+        file,
+        sheet,
+        cell: None,
+        message: note,
+    }
+}
+
 fn year_of(prev: &Previous) -> String {
     prev.report
         .info
@@ -55,18 +85,24 @@ fn carry_over(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
             Finding::new(
                 Code::X1,
                 format!(
-                    "「{label}」列：上年结转 {now} 件，与{}报告的结转下年度继续办理 {then} 件不一致。两者应相等，请核对本年或上年的数字。",
+                    "「{label}」列：上年结转 {now} 件，与{}报告的结转下年度继续办理 {then} 件不一致，两者应相等。",
                     year_of(prev)
                 ),
             )
             .at("表三", cell(this, TableId::T3, carried_in, col))
-            .related(
-                Some(&prev.file),
-                "表三",
-                cell(&prev.report, TableId::T3, carried_out, col),
-                format!("{}「{}」「{label}」：{then}", year_of(prev), schema::T3_CARRIED_OUT.1),
-            ),
+            .hint("请核对本年或上年的数字。"),
         );
+        let last = out.len() - 1;
+        out[last].related.push(in_last_year(
+            prev,
+            "表三",
+            cell(&prev.report, TableId::T3, carried_out, col),
+            format!(
+                "{}报告表三「{}」行「{label}」列：{then} 件",
+                year_of(prev),
+                schema::T3_CARRIED_OUT.1
+            ),
+        ));
     }
 }
 
@@ -83,23 +119,28 @@ fn documents(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
         ) else {
             continue;
         };
-        let related = |f: Finding| {
-            f.related(
-                Some(&prev.file),
+        let related = |mut f: Finding| {
+            f.related.push(in_last_year(
+                prev,
                 "表二",
                 cell(&prev.report, TableId::T2, row, "in_force"),
-                format!("{}「{label}」现行有效件数：{before}", year_of(prev)),
-            )
+                format!(
+                    "{}报告表二「{label}」行「现行有效件数」列：{before} 件",
+                    year_of(prev)
+                ),
+            ));
+            f
         };
         if repealed > before + issued {
             out.push(related(
                 Finding::new(
                     Code::X3,
                     format!(
-                        "「{label}」：本年废止 {repealed} 件，多于上年现行有效 {before} 件与本年制发 {issued} 件之和 {}。废止的文件不可能比现有的多，请核对。",
+                        "「{label}」：本年废止 {repealed} 件，多于上年现行有效 {before} 件与本年制发 {issued} 件之和 {}，废止的文件不可能比现有的多。",
                         before + issued
                     ),
                 )
+                .hint("请核对本年废止件数和上年现行有效件数。")
                 .at("表二", cell(this, TableId::T2, row, "repealed")),
             ));
             continue;
@@ -113,9 +154,10 @@ fn documents(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
                 Finding::new(
                     Code::X2,
                     format!(
-                        "「{label}」：上年现行有效 {before} 件 + 本年制发 {issued} 件 − 本年废止 {repealed} 件 = {expected} 件，本年填写现行有效 {now} 件。如有修订或自然失效，请在正文中说明；否则请核对。"
+                        "「{label}」：上年现行有效 {before} 件 + 本年制发 {issued} 件 − 本年废止 {repealed} 件 = {expected} 件，本年填写现行有效 {now} 件。"
                     ),
                 )
+                .hint("如有修订或自然失效，请在正文中说明；否则请核对这几个数字。")
                 .at("表二", cell(this, TableId::T2, row, "in_force")),
             ));
         }
@@ -128,8 +170,9 @@ pub fn none_found(year: i32, searched: &[&Path]) -> Finding {
     Finding::new(
         Code::X4,
         format!(
-            "没有找到 {year} 年度的报告数据（已查找 {}），跨年度核对（X1–X3）未进行。如有上年报告，请用 --previous 指定其文件或文件夹。",
+            "没有找到 {year} 年度的报告数据（已查找 {}），跨年度核对（X1–X3）未进行。",
             places.join("、")
         ),
     )
+    .hint("如有上年报告，请用 --previous 指定其文件或文件夹。")
 }

@@ -1,7 +1,7 @@
 //! The checks of spec §4, §6 and §7 over read reports. Pure: no files, no clock (the caller
 //! passes today's date and the settings), so the same reports always give the same findings.
 //!
-//! One file per family; `registry` lists every code with its severity, scope and documentation.
+//! One file per family; `finding::codes` lists every code with its severity, scope and documentation.
 //! Report-scope checks run per workbook (`check`), batch-scope ones over all workbooks
 //! (`copies::check_batch`), history-scope ones against last year's report (`history::check`).
 
@@ -12,7 +12,6 @@ mod content;
 pub mod copies;
 mod dates;
 pub mod history;
-pub mod registry;
 pub mod text;
 
 use std::collections::BTreeMap;
@@ -120,7 +119,7 @@ mod tests {
             "{}",
             r5[0].message
         );
-        assert!(r5[0].message.contains("常规"), "{}", r5[0].message);
+        assert!(r5[0].advice().contains("常规"), "{}", r5[0].advice());
     }
 
     #[test]

@@ -33,11 +33,12 @@ pub fn check(report: &Report, out: &mut Vec<Finding>) {
                 let mut f = Finding::new(
                     Code::T1,
                     format!(
-                        "正文写「{}」，{table}{label}为 {table_value}{}。请核对正文或表格。",
+                        "正文写「{}」，{table}{label}为 {table_value}{}。",
                         excerpt(clause, 40),
                         claim.unit_text
                     ),
-                );
+                )
+                .hint("请核对正文或表格。");
                 f = match &p.source {
                     Some(src) => f.at(&src.sheet, Some(src.a1())),
                     None => f.at(input::SHEET_TEXT, None),

@@ -50,22 +50,26 @@ pub fn inspect(bytes: &[u8]) -> Result<Container, Refusal> {
 }
 
 fn too_big(what: String) -> Refusal {
-    Box::new(Finding::new(
-        Code::F4,
-        format!(
-            "{what}，未读取。正常填写的年报工作簿只有几十 KB：请检查是否误存了大量数据、图片或公式，删除多余内容后另存为 .xlsx 再试。"
-        ),
-    ))
+    Box::new(
+        Finding::new(
+            Code::F4,
+            format!("{what}，未读取。正常填写的年报工作簿只有几十 KB。"),
+        )
+        .hint("请检查是否误存了大量数据、图片或公式，删除多余内容后另存为 .xlsx 再试。"),
+    )
 }
 
 /// F1 with the parser's own words appended, for the support desk.
 pub fn unreadable(detail: impl std::fmt::Display) -> Refusal {
-    Box::new(Finding::new(
-        Code::F1,
-        format!(
-            "无法识别为 Excel/WPS/LibreOffice 工作簿，文件可能已损坏。请用 Excel 或 WPS 打开后另存为 .xlsx 再试。（技术信息：{detail}）"
-        ),
-    ))
+    Box::new(
+        Finding::new(
+            Code::F1,
+            format!(
+                "无法识别为 Excel/WPS/LibreOffice 工作簿，文件可能已损坏（技术信息：{detail}）。"
+            ),
+        )
+        .hint("请用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
+    )
 }
 
 /// Text files and other formats by their first bytes, so the message can say what the file is.
@@ -80,12 +84,10 @@ fn not_a_workbook(bytes: &[u8]) -> Refusal {
     } else {
         "文件内容不是 Excel/WPS/LibreOffice 工作簿"
     };
-    Box::new(Finding::new(
-        Code::F1,
-        format!(
-            "{what}。请用 nianbao new 生成的模板填写，用 Excel 或 WPS 打开后另存为 .xlsx 再试。"
-        ),
-    ))
+    Box::new(
+        Finding::new(Code::F1, format!("{what}。"))
+            .hint("请用 nianbao new 生成的模板填写，用 Excel 或 WPS 打开后另存为 .xlsx 再试。"),
+    )
 }
 
 /// Expands every part of a zip container into a counter, refusing it past the limits, and
@@ -219,8 +221,9 @@ fn zip_directory(bytes: &[u8]) -> Result<(), Refusal> {
 fn password() -> Refusal {
     Box::new(Finding::new(
         Code::F3,
-        "工作簿设置了打开密码，无法读取。请在 Excel 中依次点「文件 → 信息 → 保护工作簿 → 用密码进行加密」，清空密码后保存（WPS：「文件 → 文档加密 → 密码加密」）；或另存一份不加密的 .xlsx 再提交。",
-    ))
+        "工作簿设置了打开密码，无法读取。",
+    )
+    .hint("请在 Excel 中依次点「文件 → 信息 → 保护工作簿 → 用密码进行加密」，清空密码后保存（WPS：「文件 → 文档加密 → 密码加密」）；或另存一份不加密的 .xlsx 再提交。"))
 }
 
 fn attr(e: &BytesStart, name: &str) -> Option<String> {
@@ -308,10 +311,11 @@ impl Extent {
         Err(Box::new(Finding::new(
             Code::F4,
             format!(
-                "工作表「{sheet}」的内容一直延伸到 {far}，读取需要展开约 {cells} 个单元格（上限 {}），未读取。请删除表格范围之外的内容（选中多余的行和列后删除，不只是清除内容），另存为 .xlsx 再试。",
+                "工作表「{sheet}」的内容一直延伸到 {far}，读取需要展开约 {cells} 个单元格（上限 {}），未读取。",
                 limits::SHEET_CELLS
             ),
         )
+        .hint("请删除表格范围之外的内容（选中多余的行和列后删除，不只是清除内容），另存为 .xlsx 再试。")
         .at(sheet, Some(far))))
     }
 }
@@ -425,10 +429,13 @@ fn inspect_cfb(bytes: &[u8]) -> Result<Container, Refusal> {
         .into_iter()
         .find(|n| cfb.is_stream(n));
     let Some(name) = name else {
-        return Err(Box::new(Finding::new(
-            Code::F1,
-            "这是 Office 文件，但不是工作簿（可能是 Word 文档）。请用 nianbao new 生成的模板填写，另存为 .xlsx 再试。",
-        )));
+        return Err(Box::new(
+            Finding::new(
+                Code::F1,
+                "这是 Office 文件，但不是工作簿（可能是 Word 文档）。",
+            )
+            .hint("请用 nianbao new 生成的模板填写，另存为 .xlsx 再试。"),
+        ));
     };
     let mut stream = Vec::new();
     cfb.open_stream(name)

@@ -160,9 +160,10 @@ impl Problems {
         let finding = Finding::new(
             Code::V2,
             format!(
-                "表三使用的是 2019 年试行格式：「{group}」只有一行，没有 2021 年格式的三个细项。已把这一行的数字计入「{misc_label}」，前两项按 0 计，报告按 2021 年格式生成。请改用 nianbao new 生成的新模板。"
+                "表三使用的是 2019 年试行格式：「{group}」只有一行，没有 2021 年格式的三个细项。已把这一行的数字计入「{misc_label}」，前两项按 0 计，报告按 2021 年格式生成。"
             ),
         )
+        .hint("请改用 nianbao new 生成的新模板。")
         .at(&sheet.name, Some(a1(*r, *c)));
         Some(Layout2019 {
             row: *r,
@@ -234,12 +235,13 @@ impl Problems {
                 Finding::new(
                     Code::V2,
                     format!(
-                        "{}!{} 写的是「{}」，官方写法是「{label}」，已按官方标签读取。请改为官方写法。",
+                        "{}!{} 写的是「{}」，官方写法是「{label}」，已按官方标签读取。",
                         sheet.name,
                         a1(*r, *c),
                         sheet.text(*r, *c)
                     ),
                 )
+                .hint("请改为官方写法。")
                 .at(&sheet.name, Some(a1(*r, *c))),
             );
         }
@@ -257,10 +259,11 @@ impl Problems {
                 Finding::new(
                     Code::S2,
                     format!(
-                        "找不到标签「{label}」{hint}。{}必须保留官方表格的全部标签，请从 nianbao new 生成的空白工作簿复制该表，或按官方格式补回该标签。能找到的行和列仍已校验。",
+                        "找不到标签「{label}」{hint}。{}必须保留官方表格的全部标签；能找到的行和列仍已校验。",
                         table.sheet
                     ),
                 )
+                .hint("请从 nianbao new 生成的空白工作簿复制该表，或按官方格式补回该标签。")
                 .at(&sheet.name, cell),
             );
         }
@@ -270,11 +273,12 @@ impl Problems {
                 Finding::new(
                     Code::S3,
                     format!(
-                        "标签「{label}」出现了 {} 次（{}），无法确定数据所在的行。请删除多余的行，每个标签只保留一处。",
+                        "标签「{label}」出现了 {} 次（{}），无法确定数据所在的行。",
                         positions.len(),
                         cells.join("、")
                     ),
                 )
+                .hint("请删除多余的行，每个标签只保留一处。")
                 .at(&sheet.name, cells.first().cloned()),
             );
         }

@@ -36,10 +36,10 @@ pub fn read_file(path: &Path) -> ReadOutcome {
     });
     match read {
         Ok(bytes) => read_bytes(&bytes),
-        Err(e) => refused(Finding::new(
-            Code::F1,
-            format!("无法读取文件：{e}。请确认文件存在且未被其他程序占用。"),
-        )),
+        Err(e) => refused(
+            Finding::new(Code::F1, format!("无法读取文件：{e}。"))
+                .hint("请确认文件存在且未被其他程序占用。"),
+        ),
     }
 }
 
@@ -54,13 +54,9 @@ pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
     let mut open = |wanted: &str, rect: Rect, findings: &mut Vec<Finding>| -> Option<Sheet> {
         let Some(name) = names.iter().find(|n| normalize(n) == normalize(wanted)) else {
             findings.push(
-                Finding::new(
-                    Code::S1,
-                    format!(
-                        "缺少工作表「{wanted}」。请使用 nianbao new 生成的模板填写，不要删除或重命名工作表。"
-                    ),
-                )
-                .at(wanted, None),
+                Finding::new(Code::S1, format!("缺少工作表「{wanted}」。"))
+                    .hint("请使用 nianbao new 生成的模板填写，不要删除或重命名工作表。")
+                    .at(wanted, None),
             );
             return None;
         };
@@ -71,13 +67,9 @@ pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
             }
             Err(e) => {
                 findings.push(
-                    Finding::new(
-                        Code::F1,
-                        format!(
-                            "工作表「{wanted}」无法读取（{e}）。请用 Excel 或 WPS 另存后再试。"
-                        ),
-                    )
-                    .at(wanted, None),
+                    Finding::new(Code::F1, format!("工作表「{wanted}」无法读取（{e}）。"))
+                        .hint("请用 Excel 或 WPS 另存后再试。")
+                        .at(wanted, None),
                 );
                 None
             }
@@ -179,16 +171,21 @@ fn sheet_notes(sheet: &Sheet, rect: Rect, is_text: bool) -> Vec<Finding> {
         let mut f = Finding::new(
             Code::S4,
             format!(
-                "{}!{cell} {more}在读取范围 A1:{} 之外，已忽略。{}",
+                "{}!{cell} {more}在读取范围 A1:{} 之外，已忽略{}。",
                 sheet.name,
                 a1(rect.rows - 1, rect.cols - 1),
                 if is_text {
-                    "这些文字不会进入报告：请把正文移到「段落内容」列，每段一行。"
+                    "，这些文字不会进入报告"
                 } else {
-                    "请删除表格之外的内容，或确认其中没有需要填报的数字。"
+                    ""
                 }
             ),
         )
+        .hint(if is_text {
+            "请把正文移到「段落内容」列，每段一行。"
+        } else {
+            "请删除表格之外的内容，或确认其中没有需要填报的数字。"
+        })
         .at(&sheet.name, Some(cell));
         if is_text {
             f = f.severity(Severity::Error);
@@ -213,11 +210,9 @@ fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
         let Some(&(r, c)) = sheet.find(label).first() else {
             if key == "agency" || key == "year" {
                 findings.push(
-                    Finding::new(
-                        Code::S2,
-                        format!("找不到「{label}」一行。请在第一列写「{label}」，第二列填写内容。"),
-                    )
-                    .at(&sheet.name, None),
+                    Finding::new(Code::S2, format!("找不到「{label}」一行。"))
+                        .hint(format!("请在第一列写「{label}」，第二列填写内容。"))
+                        .at(&sheet.name, None),
                 );
             }
             continue;
@@ -230,16 +225,15 @@ fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
         if key == "year" {
             info.year_text = text.clone();
         }
+        info.cells.insert(key.to_string(), cell.clone());
         match key {
             "agency" => info.agency = text,
             "year" => match parse_year(sheet.get(vr, vc)) {
                 Some(y) => info.year = Some(y),
                 None => findings.push(
-                    Finding::new(
-                        Code::Y2,
-                        format!("报告年度「{text}」不是年份。请填写四位数字年份，例如 2025。"),
-                    )
-                    .at(&sheet.name, Some(cell)),
+                    Finding::new(Code::Y2, format!("报告年度「{text}」不是年份。"))
+                        .hint("请填写四位数字年份，例如 2025。")
+                        .at(&sheet.name, Some(cell)),
                 ),
             },
             "published" => match parse_date(sheet.get(vr, vc)) {
@@ -248,11 +242,9 @@ fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                     info.published_text = d.chinese();
                 }
                 None => findings.push(
-                    Finding::new(
-                        Code::Y6,
-                        format!("发布日期「{text}」无法识别为日期。请填写如「2026年1月20日」或「2026-01-20」。"),
-                    )
-                    .at(&sheet.name, Some(cell)),
+                    Finding::new(Code::Y6, format!("发布日期「{text}」无法识别为日期。"))
+                        .hint("请填写如「2026年1月20日」或「2026-01-20」。")
+                        .at(&sheet.name, Some(cell)),
                 ),
             },
             "kind" => info.kind = text,
@@ -319,12 +311,13 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
             Finding::new(
                 Code::S2,
                 format!(
-                    "找不到表头「{}」「{}」「{}」。请保留模板第一行的表头。",
+                    "找不到表头「{}」「{}」「{}」。",
                     input::TEXT_SECTION,
                     input::TEXT_TOPIC,
                     input::TEXT_BODY
                 ),
             )
+            .hint("请保留模板第一行的表头。")
             .at(&sheet.name, None),
         );
         return;
@@ -353,9 +346,10 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                     Finding::new(
                         Code::V2,
                         format!(
-                            "章节写的是「{section_text}」，官方标题是「{official}」，已按编号归入该部分，报告中使用官方标题。请从下拉列表中选择官方标题。"
+                            "章节写的是「{section_text}」，官方标题是「{official}」，已按编号归入该部分，报告中使用官方标题。"
                         ),
                     )
+                    .hint("请从下拉列表中选择官方标题。")
                     .at(&sheet.name, Some(a1(r, sc))),
                 );
             }
@@ -365,9 +359,10 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                     Finding::new(
                         Code::S2,
                         format!(
-                            "无法识别章节「{section_text}」。请从下拉列表中选择，例如「一、总体情况」。写着这个章节的各行段落都不会进入报告。"
+                            "无法识别章节「{section_text}」，写着这个章节的各行段落都不会进入报告。"
                         ),
                     )
+                    .hint("请从下拉列表中选择，例如「一、总体情况」。")
                     .at(&sheet.name, Some(a1(r, sc))),
                 );
             }
@@ -389,11 +384,14 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                     Finding::new(
                         Code::C3,
                         format!(
-                            "这段文字在第一个「{}」之前，不属于任何章节，不会进入报告。请在本行的「{}」列选择所属部分，例如「一、总体情况」。",
+                            "这段文字在第一个「{}」之前，不属于任何章节，不会进入报告。",
                             input::TEXT_SECTION,
-                            input::TEXT_SECTION
                         ),
                     )
+                    .hint(format!(
+                        "请在本行的「{}」列选择所属部分，例如「一、总体情况」。",
+                        input::TEXT_SECTION
+                    ))
                     .at(&sheet.name, Some(a1(r, bc)))
                     .severity(Severity::Error),
                 );
@@ -430,13 +428,21 @@ fn stray_text(sheet: &Sheet, header_row: u32, columns: [Option<u32>; 3], out: &m
                 Finding::new(
                     Code::C3,
                     format!(
-                        "「{}」写在{}三列之外，不会进入报告。正文请写在「{}」列（每段一行），小标题写在「{}」列。",
+                        "「{}」写在{}三列之外，不会进入报告。",
                         sheet.text(r, c).chars().take(20).collect::<String>(),
-                        format_args!("「{}」「{}」「{}」", input::TEXT_SECTION, input::TEXT_TOPIC, input::TEXT_BODY),
-                        input::TEXT_BODY,
-                        input::TEXT_TOPIC
+                        format_args!(
+                            "「{}」「{}」「{}」",
+                            input::TEXT_SECTION,
+                            input::TEXT_TOPIC,
+                            input::TEXT_BODY
+                        ),
                     ),
                 )
+                .hint(format!(
+                    "请把正文写在「{}」列（每段一行），小标题写在「{}」列。",
+                    input::TEXT_BODY,
+                    input::TEXT_TOPIC
+                ))
                 .at(&sheet.name, Some(a1(r, c))),
             );
         }
@@ -501,11 +507,9 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
             findings.push(
                 Finding::new(
                     Code::V4,
-                    format!(
-                        "「{}」是以文本形式存储的数字，已按数值读取。建议改为数值格式。",
-                        s.trim()
-                    ),
+                    format!("「{}」是以文本形式存储的数字，已按数值读取。", s.trim()),
                 )
+                .hint("请把单元格改为数值格式（选中后点单元格旁的感叹号，选「转换为数字」）。")
                 .at(&sheet.name, Some(a1(r, c))),
             );
         }
@@ -556,11 +560,12 @@ fn outdated(sheet: &Sheet, table: &schema::Table) -> Option<Finding> {
             Finding::new(
                 Code::S5,
                 format!(
-                    "{}是 2019 年以前的统计表格式（{} 有「{label}」），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。请用 nianbao new 生成的新模板重新填写。",
+                    "{}是 2019 年以前的统计表格式（{} 有「{label}」），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。",
                     table.sheet,
                     a1(r, c)
                 ),
             )
+            .hint("请用 nianbao new 生成的新模板重新填写。")
             .at(&sheet.name, Some(a1(r, c))),
         );
     }
@@ -572,10 +577,11 @@ fn outdated(sheet: &Sheet, table: &schema::Table) -> Option<Finding> {
         Finding::new(
             Code::S2,
             format!(
-                "表二是 2019 年试行格式（{} 有「{label}」），各栏含义与 2021 年格式不同，不能换算。请用 nianbao new 生成的新模板按 2021 年格式重新填写表二（本年制发件数、本年废止件数、现行有效件数、本年处理决定数量、本年收费金额）。",
+                "表二是 2019 年试行格式（{} 有「{label}」），各栏含义与 2021 年格式不同，不能换算。",
                 a1(r, c)
             ),
         )
+        .hint("请用 nianbao new 生成的新模板按 2021 年格式重新填写表二（本年制发件数、本年废止件数、现行有效件数、本年处理决定数量、本年收费金额）。")
         .at(&sheet.name, Some(a1(r, c))),
     )
 }
@@ -611,11 +617,12 @@ fn compute_unvalued_totals(
         Finding::new(
             Code::V5,
             format!(
-                "{} 个「总计」单元格（{} 等）有公式但没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过的工作簿常见），已按官方口径用各项之和计算。在 Excel 或 WPS 中打开并保存一次即可消除本提示。",
+                "{} 个「总计」单元格（{} 等）有公式但没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过的工作簿常见），已按官方口径用各项之和计算。",
                 totals.len(),
                 a1(first.0, first.1)
             ),
         )
+        .hint("在 Excel 或 WPS 中打开并保存一次即可消除本提示。")
         .at(&sheet.name, Some(a1(first.0, first.1))),
     )
 }

@@ -57,6 +57,7 @@ pub fn report_from_toml(path: &Path) -> Report {
             phone: s("phone"),
             email: s("email"),
             website: s("website"),
+            cells: Default::default(),
         },
         ..Report::default()
     };
@@ -288,4 +289,82 @@ pub fn pdf_text(pdf: &Path) -> String {
 
 pub fn squeeze(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Pins a finding (as `check --format json` prints it) as its code's documented example: its
+/// message and hints are exactly what docs/rules.md shows for the code (the registry), no
+/// message says what to do (that is the hints' place), and what the clerk reads is snapshot
+/// (`snapshots/integration__common__<code>.snap`). Each code's fixture calls it once.
+pub fn pin(f: &serde_json::Value) {
+    let code = f["code"].as_str().expect("a code");
+    let message = f["message"].as_str().expect("a message");
+    let hints: Vec<&str> = f["hints"]
+        .as_array()
+        .expect("hints")
+        .iter()
+        .map(|h| h["text"].as_str().expect("a hint's text"))
+        .collect();
+    // Updating the registry after a message changed: NIANBAO_PIN_LOG=file collects what the
+    // fixtures give (scripts/pin-examples.py writes it into src/finding/codes.rs).
+    if let Ok(log) = std::env::var("NIANBAO_PIN_LOG") {
+        use std::io::Write as _;
+        let line = serde_json::json!({ "code": code, "message": message, "hints": hints });
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .expect("the pin log opens");
+        writeln!(file, "{line}").expect("the pin log is written");
+        return;
+    }
+    let rule = nianbao::finding::codes::RULES
+        .iter()
+        .find(|r| r.code.to_string() == code)
+        .expect("a registered code");
+    assert!(
+        !nianbao::finding::mixes_advice(message),
+        "{code}: the message says what to do; move it to a hint:\n  {message}"
+    );
+    assert_eq!(
+        (message, hints.as_slice()),
+        (rule.example, rule.hints),
+        "{code}: the registry's example (docs/rules.md) is not what its fixture gives"
+    );
+    let severity = match f["severity"].as_str() {
+        Some("error") => "错误",
+        Some("warning") => "警告",
+        _ => "提示",
+    };
+    let mut shown = format!("{severity}[{code}] {}\n    {message}\n", place(f));
+    for h in &hints {
+        shown.push_str(&format!("    怎么改：{h}\n"));
+    }
+    insta::assert_snapshot!(code.to_string(), shown);
+}
+
+/// `[表三]!D6:D30` of a finding, without its (temporary) file.
+fn place(f: &serde_json::Value) -> String {
+    match (f["sheet"].as_str(), f["cell"].as_str()) {
+        (Some(s), Some(c)) => format!("[{s}]!{c}"),
+        (Some(s), None) => format!("[{s}]"),
+        _ => String::new(),
+    }
+}
+
+/// The findings of `nianbao check --format json <args>` in `dir`.
+pub fn findings_of(dir: &Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (_, out, err) = run(dir, &all);
+    let parsed: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    parsed.as_array().cloned().unwrap_or_default()
+}
+
+/// The first finding with `code`.
+pub fn first_of<'a>(findings: &'a [serde_json::Value], code: &str) -> &'a serde_json::Value {
+    findings
+        .iter()
+        .find(|f| f["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {findings:#?}"))
 }

@@ -1,9 +1,10 @@
 //! Findings: what the reader and the rules report about a workbook, as data.
 //!
-//! A finding names the file, the sheet and the cell, carries a stable code (`R3`, `S2` …) and a
-//! Chinese message that says what is wrong and what to do. Printing is the CLI's business.
+//! A finding names the file, the sheet and the cell, carries a stable code (`R3`, `S2` …), a
+//! Chinese message that says what is wrong and hints that say what to do (as typst's
+//! diagnostics keep `message` and `hints` apart). Printing is the CLI's business: the text
+//! output, the JSON, the check report and docs/rules.md all read the fields.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -26,89 +27,39 @@ impl Severity {
     }
 }
 
-/// Stable codes; the letter says the family (F file, S structure, B basic info, N output names,
-/// G glyphs, P report template, R arithmetic and types, V completeness and labels, Y years and
-/// dates, X last year's report, T text against tables, K copies, C content, A aggregate reports). What each means,
-/// its severity and scope live in the rule registry (`rules::registry`), not here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Code {
-    F1,
-    F2,
-    F3,
-    F4,
-    F5,
-    S1,
-    S2,
-    S3,
-    S4,
-    S5,
-    B1,
-    B2,
-    B3,
-    N1,
-    G1,
-    P1,
-    R1,
-    R2,
-    R3,
-    R4,
-    R5,
-    V1,
-    V2,
-    V3,
-    V4,
-    V5,
-    Y1,
-    Y2,
-    Y3,
-    Y4,
-    Y5,
-    Y6,
-    Y7,
-    Y8,
-    Y9,
-    X1,
-    X2,
-    X3,
-    X4,
-    X5,
-    T1,
-    K1,
-    K2,
-    K3,
-    C1,
-    C2,
-    C3,
-    C4,
-    C5,
-    C6,
-    C7,
-    A1,
-    A2,
-    A3,
-    A4,
-    A5,
+pub mod codes;
+
+pub use codes::Code;
+
+/// What to do about a finding, one step; `sheet`/`cell` when the step is in another place of
+/// the same file than the finding (the cell to choose a category in, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hint {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
-impl fmt::Display for Code {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+impl Hint {
+    /// `[基本信息]!B7` when the hint has a place of its own.
+    pub fn place(&self) -> Option<String> {
+        let sheet = self.sheet.as_deref()?;
+        Some(match &self.cell {
+            Some(cell) => format!("[{sheet}]!{cell}"),
+            None => format!("[{sheet}]"),
+        })
     }
 }
 
-impl Code {
-    /// The severity the rule gives this code (before `nianbao.toml` overrides).
-    pub fn severity(self) -> Severity {
-        crate::rules::registry::rule(self).severity
-    }
-
-    /// Parses `X1` (as written in `nianbao.toml`).
-    pub fn parse(text: &str) -> Option<Code> {
-        crate::rules::registry::RULES
+/// Whether `text` tells the reader what to do (a sentence that starts with 请), which belongs
+/// in a hint rather than in the message; the tests hold every message to it.
+pub fn mixes_advice(text: &str) -> bool {
+    text.starts_with('请')
+        || ["。请", "，请", "；请", "：请"]
             .iter()
-            .map(|r| r.code)
-            .find(|c| c.to_string().eq_ignore_ascii_case(text.trim()))
-    }
+            .any(|p| text.contains(p))
 }
 
 /// Another place a finding points at: the table cell a sentence contradicts, last year's cell.
@@ -138,6 +89,9 @@ pub struct Finding {
     pub code: Code,
     pub severity: Severity,
     pub message: String,
+    /// What to do, step by step; empty when there is nothing to do (an info).
+    #[serde(default)]
+    pub hints: Vec<Hint>,
     /// Other places the finding concerns, each with a note; empty for most findings.
     pub related: Vec<Related>,
 }
@@ -152,8 +106,42 @@ impl Finding {
             code,
             severity: code.severity(),
             message: message.into(),
+            hints: Vec::new(),
             related: Vec::new(),
         }
+    }
+
+    /// Adds what to do.
+    pub fn hint(mut self, text: impl Into<String>) -> Self {
+        self.hints.push(Hint {
+            text: text.into(),
+            sheet: None,
+            cell: None,
+        });
+        self
+    }
+
+    /// Adds what to do in another place of the same file.
+    pub fn hint_at(mut self, text: impl Into<String>, sheet: &str, cell: Option<String>) -> Self {
+        self.hints.push(Hint {
+            text: text.into(),
+            sheet: Some(sheet.to_string()),
+            cell,
+        });
+        self
+    }
+
+    /// The hints as one line, for a table cell.
+    pub fn advice(&self) -> String {
+        let texts: Vec<String> = self
+            .hints
+            .iter()
+            .map(|h| match h.place() {
+                Some(p) => format!("{}（{p}）", h.text),
+                None => h.text.clone(),
+            })
+            .collect();
+        texts.join("")
     }
 
     /// Adds a related place: `file` empty means this finding's own file (stamped later).

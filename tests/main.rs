@@ -1,0 +1,28 @@
+//! Every integration test in one binary (as ripgrep and mdBook do): the release test build
+//! links the crate once instead of once per file. Each module runs the `nianbao` binary on
+//! workbooks it generates and asserts on what it prints and writes.
+
+mod common;
+#[path = "fuzz/harness.rs"]
+mod harness;
+
+mod aggregate;
+mod build;
+mod cli;
+mod copies;
+mod docx;
+mod folder;
+mod formats;
+mod fuzz;
+mod history;
+mod hostile;
+mod html;
+mod incremental;
+mod labels;
+mod office;
+mod pdf_layout;
+mod rules;
+mod samples;
+mod status;
+mod typography;
+mod workbook;
