@@ -236,7 +236,7 @@ fn stages(report: &Report, fonts: &FontSet, templates: &Templates, rounds: u32) 
         nianbao::pdf::write(&laid, fonts, &meta).expect("PDF");
     });
     let xlsx = time(&mut || {
-        nianbao::xlsx::write_report(report, "t", None, None).expect("xlsx");
+        nianbao::xlsx::write_report(report, &doc, None, None).expect("xlsx");
     });
     let html = time(&mut || {
         let view = nianbao::html::View::of(&doc, &report.info.agency, report.info.year);

@@ -154,9 +154,12 @@ fn the_whole_county_is_summed_from_every_member() {
     let detail = wb.worksheet_range("表三明细").unwrap();
     let names: Vec<String> = detail
         .rows()
+        .next()
+        .into_iter()
+        .flatten()
         .skip(1)
-        .filter_map(|r| match r.first() {
-            Some(Data::String(s)) => Some(s.clone()),
+        .filter_map(|c| match c {
+            Data::String(s) => Some(s.clone()),
             _ => None,
         })
         .collect();

@@ -596,7 +596,7 @@ fn a_total_over_blanks_is_blank() {
         .map(|c| &c["value"])
         .collect();
     assert!(t4_values.iter().all(|v| v.is_null()), "{t4_values:?}");
-    let rows = sheet_rows(&dir.join("汇总.xlsx"), "汇总表");
+    let rows = sheet_rows(&dir.join("汇总.xlsx"), "汇总表二");
     let note = rows.iter().flatten().find(|c| c.contains("合计不完整"));
     assert!(note.is_some_and(|n| n.contains("江岚县空表局")), "{rows:?}");
 }

@@ -21,6 +21,7 @@ mod incremental;
 mod labels;
 mod office;
 mod pdf_layout;
+mod prints;
 mod rules;
 mod samples;
 mod status;

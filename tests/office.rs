@@ -114,33 +114,44 @@ fn build_writes_the_check_report_and_a_publication_list_whose_hashes_match() {
         "the three samples, not the rejected one: {list:?}"
     );
     let col = |name: &str| list[0].iter().position(|h| h == name).unwrap();
-    // A link column per file built: the default build makes PDF, XLSX and HTML.
-    let links = ["PDF", "XLSX", "HTML"].map(col);
+    // The PDF as a link, the other files the default build makes (XLSX, HTML) listed beside
+    // it; the hash printed in two lines of 32 digits.
+    let (pdf, others) = (col("PDF"), col("其他格式"));
     let (pages, hash) = (col("页数"), col("SHA-256（PDF）"));
+    assert!(
+        list[0].iter().any(|h| h == "生成时间（北京时间）"),
+        "{:?}",
+        list[0]
+    );
     for row in &list[1..] {
-        let pdf = dir.join(&row[links[0]]);
-        let bytes = std::fs::read(&pdf).unwrap();
+        let bytes = std::fs::read(dir.join(&row[pdf])).unwrap();
         assert_eq!(
-            row[hash],
+            row[hash].replace('\n', ""),
             format!("{:x}", Sha256::digest(&bytes)),
             "{}",
-            row[links[0]]
+            row[pdf]
         );
         assert!(row[1].contains("政府信息公开工作年度报告"), "{row:?}");
-        for c in links {
-            assert!(dir.join(&row[c]).is_file(), "{row:?}");
+        let files: Vec<&str> = row[others].lines().collect();
+        assert_eq!(files.len(), 2, "{row:?}");
+        for f in files.iter().chain([&row[pdf].as_str()]) {
+            assert!(dir.join(f).is_file(), "{row:?}");
         }
         assert!(row[pages].parse::<u32>().unwrap() >= 3, "pages: {row:?}");
     }
     let html = std::fs::read_to_string(dir.join("index.html")).unwrap();
     for row in &list[1..] {
-        assert!(html.contains(&row[hash]), "the page lists {}", row[0]);
+        assert!(
+            html.contains(&row[hash].replace('\n', "")),
+            "the page lists {}",
+            row[0]
+        );
         assert!(html.contains(".html\">"), "the page links the web pages");
     }
     assert!(!html.contains("江岚县水务局"));
 }
 
-/// 汇总.xlsx: each agency's figures in its row, the total row equal to their sums (the formulas'
+/// 汇总.xlsx: each agency's figures in its column, the total column equal to their sums (the formulas'
 /// cached results, as calamine reads them), the rejected agency left out.
 #[test]
 fn the_county_summary_adds_up_the_published_agencies() {
@@ -153,43 +164,43 @@ fn the_county_summary_adds_up_the_published_agencies() {
         .map(|p| report_from_toml(p))
         .collect();
     for table in nianbao::schema::tables() {
+        // A row per table cell, a column per agency, the total column last.
         let sheet = rows(&path, &format!("{}明细", table.sheet));
+        assert_eq!(sheet.len(), 1 + table.fields.len(), "{}", table.sheet);
+        let head = &sheet[0];
         assert_eq!(
-            sheet.len(),
+            head.len(),
             1 + 3 + 1,
-            "header, three agencies, total: {}",
-            table.sheet
+            "item, three agencies, total: {head:?}"
         );
-        assert!(!sheet.iter().any(|r| r[0] == "江岚县水务局"));
-        assert_eq!(sheet[4][0], "合计");
-        for (c, f) in table.fields.iter().enumerate() {
-            assert_eq!(sheet[0][c + 1], table.field_title(f.row, f.col));
+        assert_eq!(head[0], "项目");
+        assert_eq!(head[4], "合计");
+        assert!(!head.iter().any(|c| c == "江岚县水务局"));
+        for (i, f) in table.fields.iter().enumerate() {
+            let row = &sheet[i + 1];
+            assert_eq!(row[0], table.field_title(f.row, f.col));
             let mut want = 0.0;
             for r in &reports {
-                let row = sheet.iter().find(|row| row[0] == r.info.agency).unwrap();
+                let c = head.iter().position(|h| *h == r.info.agency).unwrap();
                 let v = match r.table(table.id).get(f.row, f.col) {
                     Value::Number(d) => d.to_string().parse::<f64>().unwrap(),
                     _ => 0.0,
                 };
                 assert_eq!(
-                    row[c + 1].parse::<f64>().unwrap_or(0.0),
+                    row[c].parse::<f64>().unwrap_or(0.0),
                     v,
                     "{} {}",
                     r.info.agency,
-                    sheet[0][c + 1]
+                    row[0]
                 );
                 want += v;
             }
-            let got: f64 = sheet[4][c + 1].parse().unwrap();
-            assert!(
-                (got - want).abs() < 1e-9,
-                "{}: {got} ≠ {want}",
-                sheet[0][c + 1]
-            );
+            let got: f64 = row[4].parse().unwrap();
+            assert!((got - want).abs() < 1e-9, "{}: {got} ≠ {want}", row[0]);
         }
     }
     // The summed tables in the official layout: 表三's (七)总计/总计 is the county's closed total.
-    let summed = rows(&path, "汇总表");
+    let summed = rows(&path, "汇总表三");
     let closed: i64 = reports.iter().map(|r| r.t3.int("total", "total")).sum();
     let row = summed
         .iter()

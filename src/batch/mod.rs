@@ -13,6 +13,7 @@ mod sums;
 pub use build::*;
 pub use check::*;
 pub use files::{WriteError, write_all, write_atomic};
+pub use sums::unreturned;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -97,7 +97,7 @@ impl Made<'_> {
             Format::Pdf => pdf::write(self.laid, kit.fonts, &self.pdf_meta(kit))?,
             Format::Xlsx => xlsx::write_report(
                 report,
-                title,
+                self.document,
                 report.info.published,
                 self.draft.then_some(DRAFT_MARK),
             )

@@ -145,7 +145,7 @@ fn troubles(checked: &[Checked], me: usize, members: &[usize]) -> Vec<Finding> {
 }
 
 /// The roster's agencies that have returned no workbook to this batch.
-fn unreturned(checked: &[Checked], roster: &[String]) -> Vec<String> {
+pub fn unreturned(checked: &[Checked], roster: &[String]) -> Vec<String> {
     use crate::workbook::labels::normalize;
     let present: std::collections::HashSet<String> = checked
         .iter()

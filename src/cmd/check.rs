@@ -20,6 +20,8 @@ pub struct Checks {
     pub notes: Vec<Finding>,
     /// Last year's reports of the batch's years, for the county summary's 同比.
     pub library: Library,
+    /// The roster's agencies (`input/名单.txt`) that returned no workbook.
+    pub unreturned: Vec<String>,
 }
 
 impl Checks {
@@ -77,10 +79,12 @@ pub fn check_files(
     let mut problems = library.problems.clone();
     ctx.settings.apply(&mut problems);
     notes.extend(problems);
+    let unreturned = batch::unreturned(&checked, &ctx.roster);
     Ok(Checks {
         checked,
         notes,
         library,
+        unreturned,
     })
 }
 
@@ -101,6 +105,7 @@ pub fn run(
         let bytes = crate::export::check_report::write(
             &checks.checked.iter().collect::<Vec<_>>(),
             &checks.notes,
+            &checks.unreturned,
             None,
         )
         .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;

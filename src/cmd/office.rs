@@ -90,7 +90,8 @@ fn write_year(
     checked.extend(earlier_checked.iter());
     built.extend(earlier_built.iter());
     let notes: &[Finding] = if latest { &checks.notes } else { &[] };
-    let report = check_report::write(&checked, notes, Some(&built))
+    let missing: &[String] = if latest { &checks.unreturned } else { &[] };
+    let report = check_report::write(&checked, notes, missing, Some(&built))
         .map_err(|e| anyhow::anyhow!("无法生成检查报告：{e}"))?;
     let entries = publication::entries(&sound);
     let list =

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{Color, FormatAlign, Workbook, XlsxError};
 use crate::batch::{Built, Checked};
 use crate::finding::{Finding, Severity};
 use crate::xlsx::grid::Styles;
+use crate::xlsx::width::row_height;
 
 use super::list_sheet;
 
@@ -75,11 +76,40 @@ fn is_check_report(path: &Path) -> bool {
     xml.contains(&format!("name=\"{}\"", MARK.0)) && xml.contains(MARK.1)
 }
 
-/// The check report for `checked` (and `notes` about the batch); `built`, when the report
-/// comes from a build, says for each agency whether it was built.
+/// The columns of 问题清单, with their widths.
+const FINDING_COLUMNS: [(&str, f64); 9] = [
+    ("机关", 16.0),
+    ("级别", 5.0),
+    ("代码", 5.0),
+    ("工作表", 7.0),
+    ("单元格", 9.0),
+    ("问题", 44.0),
+    ("怎么改", 34.0),
+    ("相关位置", 24.0),
+    ("文件", 20.0),
+];
+
+/// The columns of 机关汇总.
+const AGENCY_COLUMNS: [(&str, f64); 7] = [
+    ("机关", 22.0),
+    ("错误", 6.0),
+    ("警告", 6.0),
+    ("提示", 6.0),
+    ("是否生成", 10.0),
+    ("说明", 44.0),
+    ("文件", 30.0),
+];
+
+/// The font size of the rows (points).
+const SIZE: f64 = 10.0;
+
+/// The check report for `checked` (and `notes` about the batch); `missing` are the roster's
+/// agencies that returned no workbook; `built`, when the report comes from a build, says for
+/// each agency whether it was built.
 pub fn write(
     checked: &[&Checked],
     notes: &[Finding],
+    missing: &[String],
     built: Option<&[&Built]>,
 ) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
@@ -107,22 +137,7 @@ pub fn write(
             .set_background_color(Color::RGB(fill))
     };
     let ws = wb.add_worksheet().set_name("问题清单")?;
-    list_sheet(
-        ws,
-        &styles.header,
-        &[
-            ("机关", 18.0),
-            ("级别", 5.0),
-            ("代码", 5.0),
-            ("工作表", 7.0),
-            ("单元格", 9.0),
-            ("问题", 44.0),
-            ("怎么改", 34.0),
-            ("相关位置", 24.0),
-            ("文件", 22.0),
-        ],
-        findings.len() as u32,
-    )?;
+    list_sheet(ws, &styles.header, &FINDING_COLUMNS, findings.len() as u32)?;
     for (i, f) in findings.iter().enumerate() {
         let r = i as u32 + 1;
         let how = f.advice();
@@ -147,8 +162,13 @@ pub fn write(
         for (c, text) in row.iter().enumerate() {
             ws.write_string_with_format(r, c as u16, text, &format)?;
         }
+        let cells = row
+            .iter()
+            .map(String::as_str)
+            .zip(FINDING_COLUMNS.map(|c| c.1));
+        ws.set_row_height(r, row_height(cells, SIZE))?;
     }
-    agencies(&mut wb, &styles, checked, built)?;
+    agencies(&mut wb, &styles, checked, missing, built)?;
     wb.save_to_buffer()
 }
 
@@ -156,23 +176,12 @@ fn agencies(
     wb: &mut Workbook,
     styles: &Styles,
     checked: &[&Checked],
+    missing: &[String],
     built: Option<&[&Built]>,
 ) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("机关汇总")?;
-    list_sheet(
-        ws,
-        &styles.header,
-        &[
-            ("机关", 24.0),
-            ("错误", 6.0),
-            ("警告", 6.0),
-            ("提示", 6.0),
-            ("是否生成", 10.0),
-            ("说明", 50.0),
-            ("文件", 36.0),
-        ],
-        checked.len() as u32,
-    )?;
+    let rows = (checked.len() + missing.len()) as u32;
+    list_sheet(ws, &styles.header, &AGENCY_COLUMNS, rows)?;
     let text = styles.label.clone().set_font_size(10);
     let number = styles
         .value
@@ -198,7 +207,27 @@ fn agencies(
         ws.write_number_with_format(r, 3, count(Severity::Info), &number)?;
         ws.write_string_with_format(r, 4, &state, &text)?;
         ws.write_string_with_format(r, 5, &why, &text)?;
-        ws.write_string_with_format(r, 6, c.file.display().to_string(), &text)?;
+        let file = c.file.display().to_string();
+        ws.write_string_with_format(r, 6, &file, &text)?;
+        let cells = [
+            (c.agency(), AGENCY_COLUMNS[0].1),
+            (why, AGENCY_COLUMNS[5].1),
+            (file, AGENCY_COLUMNS[6].1),
+        ];
+        ws.set_row_height(
+            r,
+            row_height(cells.iter().map(|(t, w)| (t.as_str(), *w)), SIZE),
+        )?;
+    }
+    // The roster's agencies that never returned a workbook, after those that did.
+    let first = checked.len() as u32 + 1;
+    for (k, agency) in missing.iter().enumerate() {
+        let r = first + k as u32;
+        ws.write_string_with_format(r, 0, agency, &text)?;
+        ws.write_string_with_format(r, 4, "未交回", &text)?;
+        ws.write_string_with_format(r, 5, "名单（input/名单.txt）上有，但没有交回工作簿", &text)?;
+        let cells = [(agency.as_str(), AGENCY_COLUMNS[0].1)];
+        ws.set_row_height(r, row_height(cells, SIZE))?;
     }
     Ok(())
 }

@@ -1,13 +1,13 @@
-//! 汇总.xlsx: the county's figures. For each official table a sheet with a row per agency and a
-//! column per table cell (labels from the schema) and a total row of live formulas with cached
-//! results; the summed tables in the official layout; charts of the applications received per
+//! 汇总.xlsx: the county's figures. For each official table a sheet with a row per table cell
+//! (labels from the schema) and a column per agency, and a total column of live formulas with
+//! cached results; the summed tables in the official layout, a sheet each; charts of the applications received per
 //! agency and of how they were handled.
 
 use rust_xlsxwriter::{Chart, ChartType, Formula, Workbook, Worksheet, XlsxError};
 
 use crate::model::{Report, TableData, Value, a1};
 use crate::schema::{self, Kind, Table, TableId};
-use crate::xlsx::grid::{Mode, Styles, write_table};
+use crate::xlsx::grid::Styles;
 
 fn number(value: &Value) -> Option<f64> {
     match value {
@@ -35,17 +35,28 @@ pub fn workbook(
         None,
     ));
     let total = crate::aggregate::sum(reports);
-    let ws = wb.add_worksheet().set_name("汇总表")?;
-    summed_tables(ws, &styles, year, reports.len(), &total)?;
+    let title = format!(
+        "{year}年度政府信息公开工作年度报告汇总（{}个机关）",
+        reports.len()
+    );
     let gaps = incomplete(reports);
-    if !gaps.is_empty() {
-        let note = format!(
-            "注意：以下 {} 个机关的表格有未填写的空白单元格，相关合计不完整：{}。",
-            gaps.len(),
-            gaps.join("、")
-        );
-        ws.merge_range(1, 0, 1, 9, &note, &styles.label.clone().set_font_size(10))?;
-        ws.set_row_height(1, 30)?;
+    for table in schema::tables() {
+        let ws = wb.add_worksheet().set_name(summed_sheet(table))?;
+        // Each on its own sheet: stacked on one, the last table's column widths would squeeze
+        // the others' labels.
+        crate::xlsx::table_sheet(ws, &styles, table, total.table(table.id), &title)?;
+        if !gaps.is_empty() {
+            let note = format!(
+                "注意：以下{}个机关的表格有未填写的空白单元格，相关合计不完整：{}。",
+                gaps.len(),
+                gaps.join("、")
+            );
+            let last = table.columns as u16 - 1;
+            let format = styles.label.clone().set_font_size(10);
+            ws.merge_range(2, 0, 2, last, &note, &format)?;
+            let width = 12.0 * table.columns as f64;
+            ws.set_row_height(2, crate::xlsx::width::row_height([(&*note, width)], 10.0))?;
+        }
     }
     for table in schema::tables() {
         let ws = wb.add_worksheet().set_name(detail_sheet(table))?;
@@ -53,8 +64,14 @@ pub fn workbook(
     }
     charts(&mut wb, reports, &total)?;
     if last_year.iter().any(Option::is_some) {
+        // What moved first, on its own sheet; what stayed the same apart, for completeness.
+        let (moved, same): (Vec<Movement>, Vec<Movement>) = movements(reports, last_year)
+            .into_iter()
+            .partition(|m| m.now != m.before);
         let ws = wb.add_worksheet().set_name("同比")?;
-        year_over_year(ws, &styles, reports, last_year)?;
+        movement_sheet(ws, &styles, &moved)?;
+        let ws = wb.add_worksheet().set_name("同比未变化")?;
+        movement_sheet(ws, &styles, &same)?;
     }
     wb.save_to_buffer()
 }
@@ -75,55 +92,18 @@ pub fn incomplete<'a>(reports: &[&'a Report]) -> Vec<&'a str> {
         .collect()
 }
 
-/// The three tables summed, in the official layout, one under another.
-fn summed_tables(
-    ws: &mut Worksheet,
-    styles: &Styles,
-    year: i32,
-    agencies: usize,
-    total: &Report,
-) -> Result<(), XlsxError> {
-    ws.merge_range(
-        0,
-        0,
-        0,
-        9,
-        &format!("{year}年度政府信息公开工作年度报告汇总（{agencies} 个机关）"),
-        &styles.title,
-    )?;
-    ws.set_row_height(0, 30)?;
-    let mut top = 2;
-    let mut breaks = Vec::new();
-    for table in schema::tables() {
-        ws.merge_range(
-            top,
-            0,
-            top,
-            table.columns as u16 - 1,
-            table.heading(),
-            &styles.header,
-        )?;
-        let end = write_table(
-            ws,
-            table,
-            Some(total.table(table.id)),
-            top + 1,
-            Mode::Output,
-            styles,
-        )?;
-        top = end + 2;
-        breaks.push(top - 1);
-    }
-    breaks.pop();
-    ws.set_page_breaks(&breaks)?;
-    ws.set_paper_size(9);
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_footer("&C第 &P 页，共 &N 页");
-    Ok(())
+/// The sheet of a summed table: `汇总表三`.
+fn summed_sheet(table: &Table) -> String {
+    format!("汇总{}", table.sheet)
 }
 
-/// A row per agency, a column per field, and the total row as `=SUM(…)` with its result.
+/// The width of the 项目 column of a detail sheet, and of each agency's column.
+const ITEM_WIDTH: f64 = 40.0;
+const AGENCY_WIDTH: f64 = 10.0;
+
+/// A row per table cell (its official title) and a column per agency, the last column the
+/// total as `=SUM(…)` with its result. Printed, every page repeats the titles and the agency
+/// names, and holds as many agencies as fit across a landscape A4 page at full size.
 fn detail(
     ws: &mut Worksheet,
     styles: &Styles,
@@ -131,57 +111,63 @@ fn detail(
     reports: &[&Report],
     total: &TableData,
 ) -> Result<(), XlsxError> {
-    let header = styles.header.clone().set_font_size(9);
+    let header = styles.header.clone().set_font_size(10);
     let text = styles.label.clone().set_font_size(10);
     let value = styles.value.clone().set_font_size(10);
-    ws.write_string_with_format(0, 0, "机关", &header)?;
-    ws.set_column_width(0, 24)?;
-    ws.set_row_height(0, 90)?;
-    for (c, f) in table.fields.iter().enumerate() {
-        let col = c as u16 + 1;
-        ws.write_string_with_format(0, col, table.field_title(f.row, f.col), &header)?;
-        ws.set_column_width(col, if f.kind == Kind::Money { 12 } else { 9 })?;
+    ws.write_string_with_format(0, 0, "项目", &header)?;
+    ws.set_column_width(0, ITEM_WIDTH)?;
+    let names: Vec<&str> = reports.iter().map(|r| r.info.agency.trim()).collect();
+    for (i, name) in names.iter().chain(["合计"].iter()).enumerate() {
+        let col = i as u16 + 1;
+        ws.write_string_with_format(0, col, *name, &header)?;
+        ws.set_column_width(col, AGENCY_WIDTH)?;
     }
-    for (i, r) in reports.iter().enumerate() {
+    let tallest = names.iter().map(|n| (*n, AGENCY_WIDTH));
+    ws.set_row_height(0, crate::xlsx::width::row_height(tallest, 10.0))?;
+    let sum_col = names.len() as u16 + 1;
+    for (i, f) in table.fields.iter().enumerate() {
         let row = i as u32 + 1;
-        ws.write_string_with_format(row, 0, r.info.agency.trim(), &text)?;
-        for (c, f) in table.fields.iter().enumerate() {
+        let title = table.field_title(f.row, f.col);
+        ws.write_string_with_format(row, 0, &title, &text)?;
+        ws.set_row_height(
+            row,
+            crate::xlsx::width::row_height([(&*title, ITEM_WIDTH)], 10.0),
+        )?;
+        let money = f.kind == Kind::Money;
+        let format = if money {
+            value.clone().set_num_format("0.####")
+        } else {
+            value.clone()
+        };
+        for (c, r) in reports.iter().enumerate() {
             match number(r.table(table.id).get(f.row, f.col)) {
-                Some(n) => ws.write_number_with_format(row, c as u16 + 1, n, &value)?,
-                None => ws.write_blank(row, c as u16 + 1, &value)?,
+                Some(n) => ws.write_number_with_format(row, c as u16 + 1, n, &format)?,
+                None => ws.write_blank(row, c as u16 + 1, &format)?,
             };
         }
-    }
-    let last = reports.len() as u32;
-    let sum_row = last + 1;
-    ws.write_string_with_format(sum_row, 0, "合计", &styles.header)?;
-    for (c, f) in table.fields.iter().enumerate() {
-        let col = c as u16 + 1;
         let cached = match total.get(f.row, f.col) {
             Value::Number(d) => d.to_string(),
             // No agency gave a figure: the total is blank, as the agencies' cells are.
             _ => {
-                ws.write_blank(sum_row, col, &styles.header)?;
+                ws.write_blank(row, sum_col, &styles.header)?;
                 continue;
             }
         };
-        let formula = if last == 0 {
+        let formula = if reports.is_empty() {
             Formula::new("=0").set_result("0")
         } else {
             Formula::new(format!(
                 "=SUM({}:{})",
-                a1(1, col as u32),
-                a1(last, col as u32)
+                a1(row, 1),
+                a1(row, reports.len() as u32)
             ))
             .set_result(cached)
         };
-        ws.write_formula_with_format(sum_row, col, formula, &styles.header)?;
+        ws.write_formula_with_format(row, sum_col, formula, &styles.header)?;
     }
     ws.set_freeze_panes(1, 1)?;
-    ws.autofilter(0, 0, last.max(1), table.fields.len() as u16)?;
     ws.set_paper_size(9);
     ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
     ws.set_repeat_columns(0, 0)?;
     ws.set_footer("&C第 &P 页，共 &N 页");
@@ -193,11 +179,11 @@ fn charts(wb: &mut Workbook, reports: &[&Report], total: &Report) -> Result<(), 
     let t3 = schema::table(TableId::T3);
     let detail = detail_sheet(t3);
     let n = reports.len() as u32;
-    let column_of = |row: &str, col: &str| {
+    let row_of = |row: &str, col: &str| {
         t3.fields
             .iter()
             .position(|f| f.row == row && f.col == col)
-            .map(|i| i as u16 + 1)
+            .map(|i| i as u32 + 1)
     };
     // Outcomes: the groups of 三、本年度办理结果, summed over the county.
     let groups: [(&str, &[&str]); 6] = [
@@ -239,14 +225,15 @@ fn charts(wb: &mut Workbook, reports: &[&Report], total: &Report) -> Result<(), 
         ws.write_string(i as u32 + 1, 0, *label)?;
         ws.write_number(i as u32 + 1, 1, sum as f64)?;
     }
-    if let Some(col) = column_of(schema::T3_NEW.0, "total")
+    if let Some(row) = row_of(schema::T3_NEW.0, "total")
         && n > 0
     {
+        let last = n as u16;
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
-            .set_categories((detail.as_str(), 1, 0, n, 0))
-            .set_values((detail.as_str(), 1, col, n, col))
+            .set_categories((detail.as_str(), 0, 1, 0, last))
+            .set_values((detail.as_str(), row, 1, row, last))
             .set_name("本年新收申请");
         chart.title().set_name("各机关本年新收政府信息公开申请数量");
         chart.legend().set_hidden();
@@ -274,14 +261,9 @@ struct Movement {
     now: f64,
 }
 
-/// Every table cell of every agency beside last year's, the largest movements first, the
-/// change shown as a data bar — what evaluators compare, for the office to see first.
-fn year_over_year(
-    ws: &mut Worksheet,
-    styles: &Styles,
-    reports: &[&Report],
-    last_year: &[Option<&Report>],
-) -> Result<(), XlsxError> {
+/// Every table cell of every agency beside last year's, the largest movements first — what
+/// evaluators compare, for the office to see first.
+fn movements(reports: &[&Report], last_year: &[Option<&Report>]) -> Vec<Movement> {
     let mut rows: Vec<Movement> = Vec::new();
     for (r, prev) in reports.iter().zip(last_year) {
         let Some(prev) = prev else { continue };
@@ -309,6 +291,11 @@ fn year_over_year(
             .total_cmp(&(a.now - a.before).abs())
             .then_with(|| a.agency.cmp(&b.agency))
     });
+    rows
+}
+
+/// The movements as a list, the change shown as a data bar.
+fn movement_sheet(ws: &mut Worksheet, styles: &Styles, rows: &[Movement]) -> Result<(), XlsxError> {
     let columns = [
         ("机关", 22.0),
         ("表", 6.0),
@@ -327,6 +314,11 @@ fn year_over_year(
         ws.write_string_with_format(r, 0, &m.agency, &text)?;
         ws.write_string_with_format(r, 1, m.table, &text)?;
         ws.write_string_with_format(r, 2, &m.item, &text)?;
+        let cells = [
+            (m.agency.as_str(), columns[0].1),
+            (m.item.as_str(), columns[2].1),
+        ];
+        ws.set_row_height(r, crate::xlsx::width::row_height(cells, 10.0))?;
         ws.write_number_with_format(r, 3, m.before, &value)?;
         ws.write_number_with_format(r, 4, m.now, &value)?;
         ws.write_number_with_format(r, 5, m.now - m.before, &value)?;

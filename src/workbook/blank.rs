@@ -10,8 +10,8 @@ use rust_xlsxwriter::{
 
 use crate::model::{Info, Paragraph, Report, Topic};
 use crate::schema::{self, input};
+use crate::xlsx::document_properties;
 use crate::xlsx::grid::{Mode, Styles, write_table};
-use crate::xlsx::{document_properties, width::text_width};
 
 /// A report with only 机关名称 and 报告年度 filled in, and the topics of 一 laid out.
 pub fn blank_report(agency: &str, year: i32) -> Report {
@@ -115,11 +115,20 @@ const GUIDE: &[&str] = &[
 fn write_guide(ws: &mut Worksheet) -> Result<(), XlsxError> {
     let title = Format::new().set_bold().set_font_size(14);
     let body = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    ws.set_column_width(0, 100)?;
+    // A portrait A4 page across at full size, each row as tall as its wrapped text.
+    const WIDTH: f64 = 72.0;
+    ws.set_column_width(0, WIDTH)?;
     for (i, line) in GUIDE.iter().enumerate() {
-        let format = if i == 0 { &title } else { &body };
+        let (format, size) = if i == 0 {
+            (&title, 14.0)
+        } else {
+            (&body, 11.0)
+        };
         ws.write_string_with_format(i as u32, 0, *line, format)?;
+        let height = crate::xlsx::width::row_height([(*line, WIDTH * 11.0 / size)], size);
+        ws.set_row_height(i as u32, height)?;
     }
+    ws.set_paper_size(9);
     Ok(())
 }
 
@@ -212,8 +221,12 @@ fn write_text(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
                 ws.write_string_with_format(r, 0, heading, &cell)?;
                 ws.write_string_with_format(r, 1, &topic.title, &cell)?;
                 ws.write_string_with_format(r, 2, &p.text, &cell)?;
-                let lines = (text_width(&p.text) / 88.0).ceil().max(1.0);
-                ws.set_row_height(r, 15.0 * lines + 4.0)?;
+                let cells = [
+                    (heading, 28.0),
+                    (topic.title.as_str(), 22.0),
+                    (&p.text, 90.0),
+                ];
+                ws.set_row_height(r, crate::xlsx::width::row_height(cells, 11.0))?;
                 r += 1;
             }
         }

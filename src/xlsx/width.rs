@@ -30,6 +30,27 @@ pub fn is_wide(c: char) -> bool {
         || c == '…'
 }
 
+/// How many lines `text` takes wrapped in a column `width` units wide (its own line breaks
+/// counted), as Excel and LibreOffice wrap it: at least one.
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    let room = (width - 1.0).max(2.2);
+    text.split('\n')
+        .map(|line| (text_width(line) / room).ceil().max(1.0) as usize)
+        .sum()
+}
+
+/// The height in points of a row whose cells hold `cells` (text, column width), in a font of
+/// `size` points: every line of the tallest cell, with the font's line spacing (CJK faces run
+/// to about 1.45 em) and a little padding, so that printed rows never overlap their text.
+pub fn row_height<'a>(cells: impl IntoIterator<Item = (&'a str, f64)>, size: f64) -> f64 {
+    let lines = cells
+        .into_iter()
+        .map(|(text, width)| wrapped_lines(text, width))
+        .max()
+        .unwrap_or(1);
+    (lines as f64 * size * 1.45 + 4.0).min(409.0)
+}
+
 /// Width for a column holding `texts`, clamped to a readable range.
 pub fn column_width<'a>(texts: impl IntoIterator<Item = &'a str>, min: f64, max: f64) -> f64 {
     let widest = texts.into_iter().map(text_width).fold(0.0, f64::max);
@@ -45,5 +66,14 @@ mod tests {
         assert!(text_width("行政规范性文件") > 14.0);
         assert!((text_width("2025") - 4.4).abs() < 1e-9);
         assert!(is_wide('（') && is_wide('，') && !is_wide('('));
+    }
+
+    #[test]
+    fn wrapped_text_makes_the_row_taller() {
+        assert_eq!(wrapped_lines("", 10.0), 1);
+        assert_eq!(wrapped_lines("一二三四", 10.0), 1);
+        assert_eq!(wrapped_lines(&"一".repeat(20), 10.0), 5);
+        assert_eq!(wrapped_lines("甲\n乙", 10.0), 2);
+        assert!(row_height([(&*"一".repeat(40), 20.0), ("短", 5.0)], 10.0) > 60.0);
     }
 }

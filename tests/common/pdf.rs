@@ -53,8 +53,35 @@ pub fn lines(pdf: &Path) -> Vec<Line> {
     result
 }
 
-/// Every word pdftotext finds, in reading order (page, baseline, x).
+/// Every word pdftotext finds, in reading order (page, baseline, x), on A4 portrait pages.
 pub fn words(pdf: &Path) -> Vec<Line> {
+    let mut words = Vec::new();
+    for (n, page) in pages(pdf).into_iter().enumerate() {
+        let (w, h) = (page.width, page.height);
+        assert!(
+            (w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5,
+            "not A4: {w}×{h}"
+        );
+        words.extend(page.words.into_iter().map(|l| Line { page: n + 1, ..l }));
+    }
+    words.sort_by(|a, b| {
+        (a.page, a.y_max, a.x_min)
+            .partial_cmp(&(b.page, b.y_max, b.x_min))
+            .unwrap()
+    });
+    words
+}
+
+/// One printed page: its size and the boxes of its words (pt, from the top-left corner).
+#[derive(Debug)]
+pub struct Page {
+    pub width: f64,
+    pub height: f64,
+    pub words: Vec<Line>,
+}
+
+/// Every page of any size with its words (pdftotext -bbox), for measuring prints.
+pub fn pages(pdf: &Path) -> Vec<Page> {
     let out = Command::new("pdftotext")
         .arg("-bbox")
         .arg(pdf)
@@ -62,19 +89,19 @@ pub fn words(pdf: &Path) -> Vec<Line> {
         .output()
         .unwrap();
     let html = String::from_utf8(out.stdout).unwrap();
-    let mut words = Vec::new();
-    let mut page = 0;
+    let mut pages: Vec<Page> = Vec::new();
     for chunk in html.split('<').skip(1) {
         if chunk.starts_with("page ") {
-            page += 1;
-            let (w, h) = (attr(chunk, "width"), attr(chunk, "height"));
-            assert!(
-                (w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5,
-                "not A4: {w}×{h}"
-            );
-        } else if chunk.starts_with("word ") {
-            words.push(Line {
-                page,
+            pages.push(Page {
+                width: attr(chunk, "width"),
+                height: attr(chunk, "height"),
+                words: Vec::new(),
+            });
+        } else if chunk.starts_with("word ")
+            && let Some(page) = pages.last_mut()
+        {
+            page.words.push(Line {
+                page: 0,
                 x_min: attr(chunk, "xMin"),
                 y_min: attr(chunk, "yMin"),
                 x_max: attr(chunk, "xMax"),
@@ -83,10 +110,5 @@ pub fn words(pdf: &Path) -> Vec<Line> {
             });
         }
     }
-    words.sort_by(|a, b| {
-        (a.page, a.y_max, a.x_min)
-            .partial_cmp(&(b.page, b.y_max, b.x_min))
-            .unwrap()
-    });
-    words
+    pages
 }
