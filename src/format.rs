@@ -60,7 +60,7 @@ impl Format {
             Format::Pdf => "PDF",
             Format::Xlsx => "XLSX",
             Format::Html => "HTML",
-            Format::HtmlFragment => "HTML 片段",
+            Format::HtmlFragment => "HTML片段",
             Format::Docx => "DOCX",
         }
     }

@@ -19,6 +19,7 @@ pub mod layout;
 pub mod limits;
 pub mod messages;
 pub mod model;
+pub mod os;
 pub mod pdf;
 pub mod previous;
 pub mod record;

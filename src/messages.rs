@@ -54,8 +54,32 @@ pub fn check_summary(checked: &[Checked], findings: &[&Finding]) -> String {
     )
 }
 
-/// What a build wrote and what it did not, with the reason for each agency left out.
-pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
+/// Said once per build when the report's typography is not in the official fonts: which
+/// were missing, what stands in, and how to use the official ones.
+pub fn font_note(substitutes: &[&crate::layout::fonts::Choice]) -> Option<String> {
+    if substitutes.is_empty() {
+        return None;
+    }
+    let missing: Vec<String> = substitutes
+        .iter()
+        .map(|c| format!("{}（{}）", c.role.official()[0], c.role.chinese()))
+        .collect();
+    let used: Vec<String> = substitutes
+        .iter()
+        .map(|c| format!("{}用{}", c.role.chinese(), c.family))
+        .collect();
+    Some(format!(
+        "提示：本机没有公文用字体{}，已改用免费字体（{}），版式不变，字形与公文字体略有不同。\n    \
+         怎么改：如需公文字体，请把字体文件放进 fonts/ 文件夹，或在 nianbao.toml 的 [fonts] 中指定；\
+         nianbao fonts 可查看各部分所用的字体。",
+        missing.join("、"),
+        used.join("，")
+    ))
+}
+
+/// What a build wrote and where (the year's folders), and what it did not, with the reason for
+/// each agency left out and the roster's agencies that never returned a workbook.
+pub fn build_summary(results: &[Built], out: &Path, unreturned: &[String], seconds: f64) -> String {
     let written = results.iter().filter(|r| r.is_written()).count();
     let drafts: Vec<&Built> = results.iter().filter(|r| r.is_draft()).collect();
     // `normalise` always names the PDF, so a build that wrote nothing still reads naturally.
@@ -65,10 +89,22 @@ pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
             .flat_map(|r| r.outputs())
             .filter_map(|p| crate::format::Format::of_file(&p.to_string_lossy())),
     );
+    let mut folders: Vec<String> = results
+        .iter()
+        .filter(|r| !r.is_draft())
+        .flat_map(|r| r.outputs())
+        .filter_map(|p| p.parent())
+        .map(|p| p.display().to_string())
+        .collect();
+    folders.sort();
+    folders.dedup();
+    let place = match folders.as_slice() {
+        [] => out.display().to_string(),
+        some => some.join("、"),
+    };
     let mut s = format!(
-        "已生成 {written} 个机关的 {}（{}），用时 {seconds:.1} 秒。\n",
+        "已生成 {written} 个机关的 {}，在 {place} 中，用时 {seconds:.1} 秒。\n",
         crate::format::list(&formats),
-        out.display()
     );
     let reused = results.iter().filter(|r| r.reused).count();
     if reused > 0 {
@@ -78,7 +114,7 @@ pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
     }
     if !drafts.is_empty() {
         s.push_str(&format!(
-            "其中 {} 个是未通过校验的草稿（--force），每页标有「{}」，不得发布：\n",
+            "其中 {} 个是未通过校验的草稿（--force），放在各年度的草稿/文件夹中，每页标有「{}」：\n",
             drafts.len(),
             crate::batch::DRAFT_MARK
         ));
@@ -87,14 +123,22 @@ pub fn build_summary(results: &[Built], out: &Path, seconds: f64) -> String {
         }
     }
     let skipped: Vec<&Built> = results.iter().filter(|r| !r.is_written()).collect();
-    if !skipped.is_empty() {
-        s.push_str(&format!("未生成 {} 个：\n", skipped.len()));
+    if !skipped.is_empty() || !unreturned.is_empty() {
+        s.push_str(&format!(
+            "未生成 {} 个：\n",
+            skipped.len() + unreturned.len()
+        ));
         for r in skipped {
             s.push_str(&format!(
                 "  {}（{}）：{}\n",
                 r.agency,
                 r.file.display(),
                 r.reason().unwrap_or_default()
+            ));
+        }
+        for agency in unreturned {
+            s.push_str(&format!(
+                "  {agency}：名单（input/名单.txt）上有，没有交回工作簿\n"
             ));
         }
     }

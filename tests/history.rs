@@ -100,7 +100,7 @@ fn a_broken_carry_over_is_x1_with_both_cells() {
     let message = x1["message"].as_str().unwrap();
     assert!(
         message.contains("上年结转 1 件")
-            && message.contains("2024 年度报告的结转下年度继续办理 0 件"),
+            && message.contains("2024年度报告的结转下年度继续办理 0 件"),
         "{message}"
     );
     let related = &x1["related"][0];
@@ -137,7 +137,7 @@ fn a_broken_carry_over_is_x1_with_both_cells() {
         "{out}"
     );
     assert!(
-        out.contains("参见 output/2024/江岚县交通运输局.pdf：2024 年度报告表三「四、结转下年度继续办理」行「自然人」列：0 件"),
+        out.contains("参见 output/2024/江岚县交通运输局.pdf：2024年度报告表三「四、结转下年度继续办理」行「自然人」列：0 件"),
         "{out}"
     );
 }

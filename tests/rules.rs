@@ -69,6 +69,20 @@ const CASES: &[Case] = &[
         expected: &[("R4", "表四", Some("E6"))],
     },
     Case {
+        name: "v6-chinese-numeral-date",
+        break_it: |r| r.info.published_text = "二〇二六年一月二十日".into(),
+        expected: &[("V6", "基本信息", Some("B5"))],
+    },
+    Case {
+        name: "v6-thousands-separator",
+        // 1,268 as typed in a text cell: read as 1268 with a note, nothing else changes.
+        break_it: |r| {
+            let typed = Value::Invalid("1,268".into());
+            set(&mut r.t2, TableId::T2, "licensing", "decisions", typed);
+        },
+        expected: &[("V6", "表二", Some("B9"))],
+    },
+    Case {
         name: "r5-text-negative-fraction",
         break_it: |r| {
             set(

@@ -13,37 +13,7 @@ use crate::rules::{self, Context, copies};
 use crate::workbook;
 
 use super::prepare::{Kit, prepare};
-use super::{file_stem, fold_name, unopenable};
-
-/// One workbook read and checked.
-#[derive(Debug)]
-pub struct Checked {
-    pub file: PathBuf,
-    pub report: Report,
-    pub findings: Vec<Finding>,
-    /// For an aggregate report, the workbooks its tables were summed from: its output is
-    /// out of date when any of them changes.
-    pub members: Vec<PathBuf>,
-}
-
-impl Checked {
-    /// The agency's name, or the file name where 基本信息 has none.
-    pub fn agency(&self) -> String {
-        let name = self.report.info.agency.trim();
-        if name.is_empty() {
-            self.file
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-                .unwrap_or_default()
-        } else {
-            name.to_string()
-        }
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(Finding::is_error)
-    }
-}
+use super::{Checked, file_stem, fold_name, unopenable};
 
 /// Reads every file in parallel, sums each aggregate report from its members, runs the rules,
 /// then the checks across files (B2, N1, K1, K2) and against last year's reports (X1–X3).

@@ -41,12 +41,12 @@ pub fn describe(e: &std::io::Error) -> String {
         PermissionDenied => "没有写入权限",
         NotFound => "文件夹不存在",
         IsADirectory => "同名的文件夹占用了这个位置，请移走该文件夹",
-        StorageFull => "磁盘已满",
-        ReadOnlyFilesystem => "磁盘是只读的",
-        AlreadyExists => "文件已存在",
-        _ => "系统错误",
+        _ => return crate::os::describe(e),
     };
-    format!("{what}（{e}）")
+    match e.raw_os_error() {
+        Some(code) => format!("{what}（系统错误码 {code}）"),
+        None => what.to_string(),
+    }
 }
 
 fn failed(path: &Path, error: std::io::Error) -> WriteError {

@@ -10,8 +10,14 @@ pub mod manifest;
 pub mod prepare;
 mod sums;
 
-pub use build::*;
-pub use check::*;
+pub use build::{
+    Built, DRAFT_MARK, DRAFTS, Outcome, Toolkit, build_all, files_of, manifest_key, unbuildable,
+    year_dir,
+};
+pub use check::{
+    check_all, check_file, cross_check, history_note, prepare_all, prepare_checked, read_all,
+    readable,
+};
 pub use files::{WriteError, write_all, write_atomic};
 pub use sums::unreturned;
 
@@ -22,13 +28,44 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::finding::{Code, Finding};
 use crate::limits;
+use crate::model::Report;
+
+/// One workbook read and checked.
+#[derive(Debug)]
+pub struct Checked {
+    pub file: PathBuf,
+    pub report: Report,
+    pub findings: Vec<Finding>,
+    /// For an aggregate report, the workbooks its tables were summed from: its output is
+    /// out of date when any of them changes.
+    pub members: Vec<PathBuf>,
+}
+
+impl Checked {
+    /// The agency's name, or the file name where 基本信息 has none.
+    pub fn agency(&self) -> String {
+        let name = self.report.info.agency.trim();
+        if name.is_empty() {
+            self.file
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+                .unwrap_or_default()
+        } else {
+            name.to_string()
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Finding::is_error)
+    }
+}
 
 const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
 
 /// Spreadsheet formats offices save by mistake, with what to say about each.
 const FOREIGN: [(&str, &str); 6] = [
-    ("et", "WPS 表格格式（.et）"),
-    ("ett", "WPS 表格模板格式（.ett）"),
+    ("et", "WPS表格格式（.et）"),
+    ("ett", "WPS表格模板格式（.ett）"),
     ("xlsb", "Excel 二进制格式（.xlsb）"),
     ("csv", "CSV 文本格式（.csv），只有一张表、没有合并表头"),
     ("numbers", "Apple Numbers 格式（.numbers）"),

@@ -5,7 +5,8 @@ use crate::aggregate::{self, Entry, Plan, Scope};
 use crate::finding::{Code, Finding, attribute};
 use crate::model::Report;
 
-use super::check::{Checked, readable};
+use super::Checked;
+use super::check::readable;
 
 /// Which workbooks are aggregates and what each sums.
 pub fn plan(checked: &[Checked]) -> Plan {

@@ -110,9 +110,14 @@ pub fn run(
             Err(e) => text.push_str(&format!("错误：{e:#}\n")),
         }
     }
+    if let Some(note) = crate::messages::font_note(&setup.fonts.substitutes()) {
+        text.push_str(&note);
+        text.push('\n');
+    }
     text.push_str(&build_summary(
         &results,
         out,
+        &checks.unreturned,
         started.elapsed().as_secs_f64(),
     ));
     say(text.trim_end());

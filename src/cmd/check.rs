@@ -91,10 +91,10 @@ pub fn check_files(
 pub fn run(
     paths: &[PathBuf],
     format: Format,
+    out: &Path,
     previous: &[PathBuf],
     report: Option<&Path>,
 ) -> Result<ExitCode> {
-    let out = Path::new("output");
     let setup = Setup::load(paths, &[])?;
     if let Some(path) = report {
         crate::export::check_report::may_write(path, &inputs(paths))?;

@@ -20,9 +20,9 @@ pub fn run() -> Result<ExitCode> {
         writeln!(out, "{}：{}", choice.role.chinese(), choice.family)?;
         writeln!(
             out,
-            "    文件：{}（第 {} 个字面）",
+            "    文件：{}{}",
             choice.path.display(),
-            choice.index
+            face_in(choice)
         )?;
         writeln!(out, "    原因：{}", choice.reason)?;
         let fallbacks: Vec<&str> = set
@@ -36,4 +36,23 @@ pub fn run() -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `（字体集合中的第 3 个字体，nianbao.toml 中写 index = 2）` for a face of a .ttc/.otc
+/// collection: counted from one as people count, with the zero-based index the file takes.
+fn face_in(choice: &crate::layout::fonts::Choice) -> String {
+    let ext = choice
+        .path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if choice.index == 0 && ext != "ttc" && ext != "otc" {
+        return String::new();
+    }
+    format!(
+        "（字体集合中的第 {} 个字体，nianbao.toml 中写 index = {}）",
+        choice.index + 1,
+        choice.index
+    )
 }

@@ -76,43 +76,27 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao status [路径]... [--out 文件夹]"
+        override_usage = "nianbao status [路径]... [--out 文件夹] [--previous 路径]... [--jobs 数量]"
     )]
     Status {
-        /// 工作簿文件夹（默认 input，名单为其中的 名单.txt）
-        #[arg(value_name = "路径", help_heading = "参数")]
-        paths: Vec<PathBuf>,
-        /// 输出文件夹（默认 output）
-        #[arg(
-            long,
-            default_value = "output",
-            value_name = "文件夹",
-            hide_default_value = true
-        )]
-        out: PathBuf,
+        #[command(flatten)]
+        batch: Batch,
     },
     /// 校验工作簿并列出问题（默认检查 input/）
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao check [路径]... [--format text|json] [--previous 路径]... [--report 文件] [--jobs 数量]"
+        override_usage = "nianbao check [路径]... [--format text|json] [--out 文件夹] [--previous 路径]... [--report 文件] [--jobs 数量]"
     )]
     Check {
-        /// 工作簿文件或文件夹
-        #[arg(value_name = "路径", help_heading = "参数")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: Batch,
         /// 输出格式：text 为便于阅读的文字（默认），json 为 JSON 数组（每条问题一个对象）
         #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true, hide_default_value = true, value_name = "格式")]
         format: Format,
-        /// 上年报告所在的文件或文件夹（默认 output/ 中上年生成的报告），用于跨年度核对
-        #[arg(long, value_name = "路径")]
-        previous: Vec<PathBuf>,
         /// 同时把问题清单写入检查报告工作簿（.xlsx），便于按机关筛选、转发
         #[arg(long, value_name = "文件")]
         report: Option<PathBuf>,
-        /// 同时处理的工作簿数（默认：全部处理器核心）
-        #[arg(long, short = 'j', value_name = "数量")]
-        jobs: Option<usize>,
     },
     /// 校验后为每个没有错误的机关生成 PDF、XLSX 和网页（默认 input/ → output/）
     #[command(
@@ -121,12 +105,8 @@ enum Command {
         override_usage = "nianbao build [路径]... [--out 文件夹] [--previous 路径]... [--docx] [--html-fragment] [--force] [--rebuild] [--jobs 数量]"
     )]
     Build {
-        /// 工作簿文件或文件夹
-        #[arg(value_name = "路径", help_heading = "参数")]
-        paths: Vec<PathBuf>,
-        /// 上年报告所在的文件或文件夹（默认输出文件夹中上年生成的报告），用于跨年度核对
-        #[arg(long, value_name = "路径")]
-        previous: Vec<PathBuf>,
+        #[command(flatten)]
+        batch: Batch,
         /// 有错误的机关也生成（每页标注「草稿——未通过校验」，供退回修改时参考，不得发布）
         #[arg(long)]
         force: bool,
@@ -139,28 +119,48 @@ enum Command {
         /// 同时生成粘贴到网站编辑器用的正文片段（.片段.html）
         #[arg(long)]
         html_fragment: bool,
-        /// 同时处理的工作簿数（默认：全部处理器核心）
-        #[arg(long, short = 'j', value_name = "数量")]
-        jobs: Option<usize>,
-        /// 输出文件夹（默认 output）
-        #[arg(
-            long,
-            default_value = "output",
-            value_name = "文件夹",
-            hide_default_value = true
-        )]
-        out: PathBuf,
     },
     /// 列出全部校验规则：代码、级别、含义
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao rules [--markdown]"
+    )]
     Rules {
         /// 输出 Markdown（即 docs/rules.md）
         #[arg(long)]
         markdown: bool,
     },
     /// 列出每种用途（标题、正文、各级标题、表格、页码）选用的字体及原因
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "选项")]
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "选项",
+        override_usage = "nianbao fonts"
+    )]
     Fonts,
+}
+
+/// What `status`, `check` and `build` work on, declared once: the workbooks, the output
+/// folder, last year's reports, the threads.
+#[derive(clap::Args)]
+struct Batch {
+    /// 工作簿文件或文件夹（默认 input，名单为其中的 名单.txt）
+    #[arg(value_name = "路径", help_heading = "参数")]
+    paths: Vec<PathBuf>,
+    /// 输出文件夹（默认 output）
+    #[arg(
+        long,
+        default_value = "output",
+        value_name = "文件夹",
+        hide_default_value = true
+    )]
+    out: PathBuf,
+    /// 上年报告所在的文件或文件夹（默认输出文件夹中上年生成的报告），用于跨年度核对
+    #[arg(long, value_name = "路径")]
+    previous: Vec<PathBuf>,
+    /// 同时处理的工作簿数（默认：全部处理器核心）
+    #[arg(long, short = 'j', value_name = "数量")]
+    jobs: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -184,24 +184,25 @@ pub fn run() -> ExitCode {
             force,
         } => new::run(&agencies, year, &dir, force),
         Command::Check {
-            paths,
+            batch,
             format,
-            previous,
             report,
-            jobs,
-        } => with_jobs(jobs, || {
-            check::run(&paths, format, &previous, report.as_deref())
+        } => with_jobs(batch.jobs, || {
+            check::run(
+                &batch.paths,
+                format,
+                &batch.out,
+                &batch.previous,
+                report.as_deref(),
+            )
         }),
         Command::Build {
-            paths,
-            out,
-            previous,
+            batch,
             force,
             rebuild,
             docx,
             html_fragment,
-            jobs,
-        } => with_jobs(jobs, || {
+        } => with_jobs(batch.jobs, || {
             let extra = [
                 docx.then_some(crate::format::Format::Docx),
                 html_fragment.then_some(crate::format::Format::HtmlFragment),
@@ -211,18 +212,25 @@ pub fn run() -> ExitCode {
                 rebuild,
                 extra: extra.into_iter().flatten().collect(),
             };
-            build::run(&paths, &out, &previous, &options)
+            build::run(&batch.paths, &batch.out, &batch.previous, &options)
         }),
         Command::Fonts => fonts::run(),
         Command::Rules { markdown } => rules::run(markdown),
-        Command::Status { paths, out } => status::run(&paths, &out),
+        Command::Status { batch } => with_jobs(batch.jobs, || {
+            status::run(&batch.paths, &batch.out, &batch.previous)
+        }),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             let mut text = format!("错误：{e}");
             for cause in e.chain().skip(1) {
-                text.push_str(&format!("\n  原因：{cause}"));
+                // The system's own words are English: say them in Chinese.
+                let said = match cause.downcast_ref::<std::io::Error>() {
+                    Some(io) => crate::os::describe(io),
+                    None => cause.to_string(),
+                };
+                text.push_str(&format!("\n  原因：{said}"));
             }
             say(text);
             ExitCode::from(2)
@@ -274,7 +282,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             context(ContextKind::InvalidValue)
         ),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "请指定命令：new、status、check 或 build".to_string()
+            "请指定命令：new、status、check、build、rules 或 fonts".to_string()
         }
         _ => "命令行参数有误".to_string(),
     };

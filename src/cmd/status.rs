@@ -18,7 +18,7 @@ use super::check::{Depth, check_files};
 use super::setup::Setup;
 use super::{inputs, say_out};
 
-pub fn run(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
+pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf]) -> Result<ExitCode> {
     let dirs = inputs(paths);
     let mut roster = Roster::default();
     for d in dirs.iter().filter(|d| d.is_dir()) {
@@ -27,7 +27,7 @@ pub fn run(paths: &[PathBuf], out: &Path) -> Result<ExitCode> {
         }
     }
     let setup = Setup::load(paths, &[])?;
-    let mut checks = check_files(paths, &setup, &[], out, Depth::Rules)?;
+    let mut checks = check_files(paths, &setup, previous, out, Depth::Rules)?;
     let common = setup.common_inputs();
     let mut manifests: BTreeMap<PathBuf, Manifest> = BTreeMap::new();
     let mut files = Vec::new();

@@ -58,6 +58,18 @@ impl Role {
         }
     }
 
+    /// The families GB/T 9704 and the 2021 format name for the role (方正小标宋简体 titles,
+    /// 仿宋_GB2312 text, 黑体 and 楷体_GB2312 headings), under the names systems give them.
+    pub fn official(self) -> &'static [&'static str] {
+        match self {
+            Role::Title => &["方正小标宋简体", "方正小标宋_GBK", "FZXiaoBiaoSong-B05S"],
+            Role::Body => &["仿宋_GB2312", "仿宋", "FangSong", "方正仿宋_GBK"],
+            Role::Heading1 => &["黑体", "SimHei"],
+            Role::Heading2 => &["楷体_GB2312", "楷体", "KaiTi"],
+            Role::Table | Role::PageNumber => &["宋体", "SimSun"],
+        }
+    }
+
     /// Families in order of preference; `:bold` asks for a bold face of the family.
     pub fn families(self) -> &'static [&'static str] {
         match self {
@@ -226,6 +238,17 @@ pub struct FontSet {
 }
 
 impl FontSet {
+    /// The roles of the report's typography (title, text, headings) set in another font than
+    /// the official one, with the font used: what the office should hear once per build.
+    pub fn substitutes(&self) -> Vec<&Choice> {
+        let typographic = [Role::Title, Role::Body, Role::Heading1, Role::Heading2];
+        self.choices
+            .iter()
+            .filter(|c| typographic.contains(&c.role))
+            .filter(|c| !c.role.official().iter().any(|o| c.family == *o))
+            .collect()
+    }
+
     /// Discovers fonts on this machine plus `extra_dirs` (e.g. `fonts/` beside the input), with
     /// the choices of `nianbao.toml` tried first.
     pub fn discover(extra_dirs: &[&Path], config: &Config) -> Result<Arc<FontSet>> {
@@ -385,9 +408,10 @@ fn configured_face(db: &mut fontdb::Database, choice: &FontChoice) -> Result<(fo
             let before: Vec<fontdb::ID> = db.faces().map(|f| f.id).collect();
             db.load_font_file(file).map_err(|e| {
                 anyhow::anyhow!(
-                    "{} 指定的字体文件 {} 无法读取：{e}",
+                    "{} 指定的字体文件 {} 无法读取：{}。请写字体文件（.ttf、.otf、.ttc）的路径。",
                     crate::config::FILE,
-                    file.display()
+                    file.display(),
+                    crate::os::describe(&e)
                 )
             })?;
             let faces: Vec<&fontdb::FaceInfo> =
@@ -412,11 +436,12 @@ fn configured_face(db: &mut fontdb::Database, choice: &FontChoice) -> Result<(fo
                         .unwrap_or_default(),
                 )),
                 None => bail!(
-                    "{} 指定的字体文件 {} 中没有第 {} 个字面（共 {} 个）。",
+                    "{} 指定的字体文件 {} 中没有 index = {} 的字体：该文件共有 {} 个字体，index 从 0 数起，可写 0 到 {}。",
                     crate::config::FILE,
                     file.display(),
                     index.unwrap_or(0),
-                    faces.len()
+                    faces.len(),
+                    faces.len().saturating_sub(1)
                 ),
             }
         }

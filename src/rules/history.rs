@@ -65,7 +65,7 @@ fn year_of(prev: &Previous) -> String {
     prev.report
         .info
         .year
-        .map_or("上年".to_string(), |y| format!("{y} 年度"))
+        .map_or("上年".to_string(), |y| format!("{y}年度"))
 }
 
 /// X1: 二、上年结转 this year = 四、结转下年度继续办理 last year, per applicant column.

@@ -7,5 +7,6 @@ mod locate;
 pub mod near;
 pub mod read;
 mod sheet;
+mod typed;
 
 pub use read::{ReadOutcome, read_bytes, read_file};

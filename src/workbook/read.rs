@@ -37,8 +37,11 @@ pub fn read_file(path: &Path) -> ReadOutcome {
     match read {
         Ok(bytes) => read_bytes(&bytes),
         Err(e) => refused(
-            Finding::new(Code::F1, format!("无法读取文件：{e}。"))
-                .hint("请确认文件存在且未被其他程序占用。"),
+            Finding::new(
+                Code::F1,
+                format!("无法读取文件：{}。", crate::os::describe(&e)),
+            )
+            .hint("请确认文件存在且未被其他程序占用。"),
         ),
     }
 }
@@ -240,6 +243,20 @@ fn read_info(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
                 Some(d) => {
                     info.published = Some(d);
                     info.published_text = d.chinese();
+                }
+                None if let Some(d) = super::typed::chinese_date(&text) => {
+                    info.published = Some(d);
+                    info.published_text = d.chinese();
+                    findings.push(
+                        Finding::new(
+                            Code::V6,
+                            format!(
+                                "发布日期「{text}」已按 {} 读取，报告中按公文的写法用阿拉伯数字。",
+                                d.chinese()
+                            ),
+                        )
+                        .at(&sheet.name, Some(cell)),
+                    );
                 }
                 None => findings.push(
                     Finding::new(Code::Y6, format!("发布日期「{text}」无法识别为日期。"))
@@ -500,8 +517,20 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
     }
     for (field, cell) in table.fields.iter().zip(&cells) {
         let Some((r, c)) = *cell else { continue };
-        let value = read_value(sheet.get(r, c));
-        if let Value::Number(_) = value
+        let mut value = read_value(sheet.get(r, c));
+        if let Value::Invalid(text) = &value
+            && let Some(d) = super::typed::ungrouped(text)
+        {
+            findings.push(
+                Finding::new(
+                    Code::V6,
+                    format!("「{text}」中的逗号是千位分隔符，已按 {d} 读取。"),
+                )
+                .hint(format!("请直接填写 {d}，不加逗号。"))
+                .at(&sheet.name, Some(a1(r, c))),
+            );
+            value = Value::Number(d);
+        } else if let Value::Number(_) = value
             && let Data::String(s) = sheet.get(r, c)
         {
             findings.push(
