@@ -240,7 +240,7 @@ fn stages(report: &Report, fonts: &FontSet, templates: &Templates, rounds: u32) 
     });
     let html = time(&mut || {
         let view = nianbao::html::View::of(&doc, &report.info.agency, report.info.year);
-        nianbao::html::render(templates, &view, nianbao::html::PAGE).expect("HTML");
+        nianbao::html::render(templates, &view, nianbao::render::PAGE).expect("HTML");
     });
     let docx = time(&mut || {
         let meta = nianbao::docx::Meta {

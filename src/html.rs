@@ -13,9 +13,6 @@ use crate::doc::{Block, Document, Grid};
 use crate::render::Templates;
 use crate::schema::RowKind;
 
-pub const PAGE: &str = "report.html.tera";
-pub const FRAGMENT: &str = "fragment.html.tera";
-
 /// What the HTML templates see.
 #[derive(Serialize)]
 pub struct View {
@@ -212,7 +209,8 @@ mod tests {
         };
         let templates = Templates::load(None).unwrap();
         let view = View::of(&doc, "机关", Some(2025));
-        let page = String::from_utf8(render(&templates, &view, PAGE).unwrap()).unwrap();
+        let page =
+            String::from_utf8(render(&templates, &view, crate::render::PAGE).unwrap()).unwrap();
         assert!(page.contains("<h2 id=\"nb-s1\""), "{page}");
         assert!(page.contains("<h4 id=\"nb-s2\""), "{page}");
         assert!(

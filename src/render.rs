@@ -14,7 +14,12 @@ use tera::{Context, Kwargs, State, Tera};
 use crate::model::{Info, Paragraph, Report, TableData, Topic};
 use crate::schema;
 
+/// The templates' names, owned here (the HTML export and the loader both use them).
 pub const ENTRY: &str = "report.md.tera";
+/// The standalone web page.
+pub const PAGE: &str = "report.html.tera";
+/// The body only, to paste into a portal's editor.
+pub const FRAGMENT: &str = "fragment.html.tera";
 
 /// The built-in templates, by file name.
 pub const BUILTIN: [(&str, &str); 6] = [
@@ -27,14 +32,8 @@ pub const BUILTIN: [(&str, &str); 6] = [
         "topics.md.tera",
         include_str!("../templates/topics.md.tera"),
     ),
-    (
-        crate::html::PAGE,
-        include_str!("../templates/report.html.tera"),
-    ),
-    (
-        crate::html::FRAGMENT,
-        include_str!("../templates/fragment.html.tera"),
-    ),
+    (PAGE, include_str!("../templates/report.html.tera")),
+    (FRAGMENT, include_str!("../templates/fragment.html.tera")),
     (
         "body.html.tera",
         include_str!("../templates/body.html.tera"),

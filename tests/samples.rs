@@ -1,5 +1,5 @@
 //! The sample workbooks in input/ are generated from tests/fixtures/samples/*.toml.
-//! `NIANBAO_WRITE_SAMPLES=1 cargo test --test samples` rewrites them; otherwise this checks
+//! `NIANBAO_WRITE_SAMPLES=1 cargo test --test integration samples::` rewrites them; otherwise this checks
 //! that what is committed still reads back as its source says, and passes every rule.
 
 use crate::common::*;

@@ -105,8 +105,8 @@ impl Made<'_> {
             Format::Html | Format::HtmlFragment => {
                 let view = html::View::of(self.document, &report.info.agency, report.info.year);
                 let entry = match format {
-                    Format::Html => html::PAGE,
-                    _ => html::FRAGMENT,
+                    Format::Html => crate::render::PAGE,
+                    _ => crate::render::FRAGMENT,
                 };
                 html::render(kit.templates, &view, entry)?
             }
@@ -139,22 +139,6 @@ impl Made<'_> {
 
 /// G1: one finding per character, naming the paragraph's cell when the text is the agency's.
 fn missing_glyphs(report: &Report, missing: &[layout::MissingChar]) -> Vec<Finding> {
-    let mut out: Vec<Finding> = Vec::new();
-    for m in missing {
-        let para = report.paragraphs().find(|p| p.text.contains(m.c));
-        let excerpt: String = m.context.chars().take(20).collect();
-        let message = format!(
-            "字符「{}」（U+{:04X}）在所有可用字体中都没有，无法显示。出现在「{excerpt}…」。",
-            m.c, m.c as u32
-        );
-        let mut f = Finding::new(Code::G1, message)
-            .hint("请改用常用字，或把含有该字的字体放进 fonts/ 文件夹。");
-        if let Some(src) = para.and_then(|p| p.source.as_ref()) {
-            f = f.at(&src.sheet, Some(src.a1()));
-        }
-        if !out.iter().any(|o| o.message == f.message) {
-            out.push(f);
-        }
-    }
-    out
+    let chars: Vec<(char, &str)> = missing.iter().map(|m| (m.c, m.context.as_str())).collect();
+    crate::rules::glyphs::missing(report, &chars)
 }

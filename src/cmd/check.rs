@@ -79,6 +79,11 @@ pub fn check_files(
     let mut problems = library.problems.clone();
     ctx.settings.apply(&mut problems);
     notes.extend(problems);
+    // Each workbook's errors first, then warnings, then notes (V5, C2 …), each kind in the
+    // order found: what keeps a report from being built is read first.
+    for c in checked.iter_mut() {
+        c.findings.sort_by_key(|f| f.severity);
+    }
     let unreturned = batch::unreturned(&checked, &ctx.roster);
     Ok(Checks {
         checked,

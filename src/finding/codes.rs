@@ -407,7 +407,7 @@ mod tests {
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             committed == markdown(),
-            "docs/rules.md differs from the rule registry: run NIANBAO_WRITE_DOCS=1 cargo test docs_rules_md"
+            "docs/rules.md differs from the rule registry: run NIANBAO_WRITE_DOCS=1 cargo test --lib docs_rules_md"
         );
     }
 }

@@ -11,6 +11,7 @@ mod blanks;
 mod content;
 pub mod copies;
 mod dates;
+pub mod glyphs;
 pub mod history;
 pub mod text;
 
