@@ -87,6 +87,27 @@ fn the_check_report_has_a_row_per_finding_and_per_agency() {
         got.iter()
             .any(|(a, c, ..)| a == "江岚县水务局" && c == "R1")
     );
+    // 问题 is each finding's whole message, 怎么改 its hints: no sentence cut in two, no row
+    // whose text says what to do with an empty 怎么改.
+    for f in json.as_array().unwrap() {
+        let message = f["message"].as_str().unwrap();
+        let hints: String = f["hints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["text"].as_str().unwrap())
+            .collect();
+        let row = table[1..]
+            .iter()
+            .find(|r| r[5] == message)
+            .unwrap_or_else(|| panic!("no row whose 问题 is「{message}」"));
+        assert_eq!(row[6], hints, "{row:?}");
+        assert!(message.ends_with('。'), "a whole sentence: {message}");
+        assert!(!nianbao::finding::mixes_advice(message), "{message}");
+        if f["severity"] != "info" {
+            assert!(!row[6].is_empty(), "what to do: {row:?}");
+        }
+    }
     // Rows sorted by agency, so each agency's rows can be forwarded together.
     let agencies: Vec<&String> = table[1..].iter().map(|r| &r[0]).collect();
     let mut sorted = agencies.clone();
