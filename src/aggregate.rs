@@ -279,7 +279,7 @@ fn named(
         None => {
             let other = entries[candidates[0]]
                 .year
-                .map_or("未填写".to_string(), |y| format!("{y} 年度"));
+                .map_or("未填写".to_string(), |y| format!("{y}年度"));
             Err((
                 format!(
                     "汇总范围中的「{name}」在本批只有{other}的报告，与本报告的年度不同，无法汇总。"
@@ -409,7 +409,7 @@ fn disagreement(
     };
     let more = match wrong.len() {
         1 => String::new(),
-        n => format!("（共 {n} 处不符）"),
+        n => format!("（共{n}处不符）"),
     };
     let cells: Vec<(u32, u32)> = wrong
         .iter()

@@ -167,7 +167,7 @@ fn syntax(text: &str, e: &toml::de::Error) -> String {
     } else {
         "写法不合 TOML 格式（值是文字时要加英文双引号，例如 X1 = \"error\"）"
     };
-    format!("第 {line} 行「{shown}」：{what}。")
+    format!("第{line}行「{shown}」：{what}。")
 }
 
 impl Config {
@@ -198,7 +198,7 @@ impl Config {
         }
         config
             .settings()
-            .map_err(|e| anyhow::anyhow!("{} 格式有误：{e}", path.display()))?;
+            .map_err(|e| anyhow::anyhow!("{}格式有误：{e}", path.display()))?;
         config.bytes = text.into_bytes();
         Ok(config)
     }
@@ -336,9 +336,9 @@ mod tests {
         assert!(e.contains("没有「footer」这个角色"), "{e}");
         // toml's and serde's English never reaches the office: each slip named in Chinese.
         for (text, said) in [
-            ("[fonts\n", "第 1 行「[fonts」：节名缺少右方括号"),
+            ("[fonts\n", "第1行「[fonts」：节名缺少右方括号"),
             ("formats = [\"pdf\"\n", "列表缺少右方括号"),
-            ("[severity]\nX1 = error\n", "第 2 行「X1 = error」"),
+            ("[severity]\nX1 = error\n", "第2行「X1 = error」"),
             (
                 "[deadline]\nformats = [\"pdf\"]\n",
                 "formats 写在了 [deadline] 这一节之下",

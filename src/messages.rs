@@ -29,7 +29,7 @@ pub fn render_finding(f: &Finding) -> String {
     }
     if f.related.len() > RELATED_SHOWN {
         s.push_str(&format!(
-            "    ……另有 {} 处（--format json 可列出全部）\n",
+            "    ……另有{}处（--format json 可列出全部）\n",
             f.related.len() - RELATED_SHOWN
         ));
     }
@@ -44,7 +44,7 @@ fn count(findings: &[&Finding], severity: Severity) -> usize {
 pub fn check_summary(checked: &[Checked], findings: &[&Finding]) -> String {
     let failed = checked.iter().filter(|c| c.has_errors()).count();
     format!(
-        "检查了 {} 个工作簿：{} 个可以生成报告，{} 个有错误；共 {} 个错误、{} 个警告、{} 个提示。",
+        "检查了{}个工作簿：{}个可以生成报告，{}个有错误；共{}个错误、{}个警告、{}个提示。",
         checked.len(),
         checked.len() - failed,
         failed,
@@ -103,18 +103,18 @@ pub fn build_summary(results: &[Built], out: &Path, unreturned: &[String], secon
         some => some.join("、"),
     };
     let mut s = format!(
-        "已生成 {written} 个机关的 {}，在 {place} 中，用时 {seconds:.1} 秒。\n",
+        "已生成{written}个机关的 {}，在 {place} 中，用时{seconds:.1}秒。\n",
         crate::format::list(&formats),
     );
     let reused = results.iter().filter(|r| r.reused).count();
     if reused > 0 {
         s.push_str(&format!(
-            "其中 {reused} 个机关的工作簿、模板、字体和设置都没有变化，沿用上次生成的文件（nianbao build --rebuild 全部重新生成）。\n"
+            "其中{reused}个机关的工作簿、模板、字体和设置都没有变化，沿用上次生成的文件（nianbao build --rebuild 全部重新生成）。\n"
         ));
     }
     if !drafts.is_empty() {
         s.push_str(&format!(
-            "其中 {} 个是未通过校验的草稿（--force），放在各年度的草稿/文件夹中，每页标有「{}」：\n",
+            "其中{}个是未通过校验的草稿（--force），放在各年度的草稿/文件夹中，每页标有「{}」：\n",
             drafts.len(),
             crate::batch::DRAFT_MARK
         ));
@@ -124,10 +124,7 @@ pub fn build_summary(results: &[Built], out: &Path, unreturned: &[String], secon
     }
     let skipped: Vec<&Built> = results.iter().filter(|r| !r.is_written()).collect();
     if !skipped.is_empty() || !unreturned.is_empty() {
-        s.push_str(&format!(
-            "未生成 {} 个：\n",
-            skipped.len() + unreturned.len()
-        ));
+        s.push_str(&format!("未生成{}个：\n", skipped.len() + unreturned.len()));
         for r in skipped {
             s.push_str(&format!(
                 "  {}（{}）：{}\n",
@@ -207,7 +204,7 @@ pub fn status_table(rows: &[crate::status::Row], has_roster: bool) -> String {
         })
         .collect();
     s.push_str(&format!(
-        "共 {} 个机关：{}。\n",
+        "共{}个机关：{}。\n",
         rows.len(),
         counts.join("，")
     ));

@@ -140,11 +140,11 @@ fn unreadable(file: &Path) -> Finding {
 /// X5: two reports claim one agency and year; which is right cannot be known.
 fn two_reports(prev: &str, year: Option<i32>, files: &[PathBuf]) -> Finding {
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let year = year.map(|y| format!("{y} 年度")).unwrap_or_default();
+    let year = year.map(|y| format!("{y}年度")).unwrap_or_default();
     let mut f = Finding::new(
         Code::X5,
         format!(
-            "「{prev}」{year}的报告有 {} 份：{}，不知道哪一份是发布的，都未用于跨年度核对。",
+            "「{prev}」{year}的报告有{}份：{}，不知道哪一份是发布的，都未用于跨年度核对。",
             files.len(),
             names.join("、")
         ),

@@ -190,7 +190,7 @@ mod bounded {
                 ));
             } else if Instant::now() > self.deadline {
                 self.exceeded = Some(format!(
-                    "生成一份报告超过 {} 秒（是否有嵌套的循环？）",
+                    "生成一份报告超过{}秒（是否有嵌套的循环？）",
                     limits::TEMPLATE_SECONDS
                 ));
             }

@@ -68,7 +68,7 @@ fn samples_build_into_pdfs_that_carry_every_word() {
     let ws = sample_workspace();
     let (code, _, err) = run(ws.path(), &["build"]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("共 0 个错误"), "{err}");
+    assert!(err.contains("共0个错误"), "{err}");
     for src in sample_sources() {
         let report = report_from_toml(&src);
         let pdf = ws
@@ -240,7 +240,7 @@ fn a_workbook_that_does_not_add_up_gets_findings_and_no_pdf() {
         "{err}"
     );
     assert!(
-        err.contains("江岚县错误示例局（input/broken.xlsx）：有 1 个错误"),
+        err.contains("江岚县错误示例局（input/broken.xlsx）：有1个错误"),
         "{err}"
     );
     assert!(!ws.path().join("output/2025/江岚县错误示例局.pdf").exists());
@@ -291,9 +291,7 @@ fn check_on_the_samples_is_clean() {
     assert_eq!(code, 0, "{out}{err}");
     // The only note: no report of 2024 to compare with (the samples have no history).
     assert!(
-        out.contains(
-            "检查了 3 个工作簿：3 个可以生成报告，0 个有错误；共 0 个错误、0 个警告、1 个提示。"
-        ),
+        out.contains("检查了3个工作簿：3个可以生成报告，0个有错误；共0个错误、0个警告、1个提示。"),
         "{out}"
     );
     assert!(out.starts_with("提示[X4] output\n"), "{out}");
@@ -478,13 +476,13 @@ fn the_gate_builds_drafts_only_when_forced_and_marks_every_page() {
     assert_eq!(code, 1, "{err}");
     assert!(!draft.exists());
     assert!(
-        err.contains("江岚县水务局（input/江岚县水务局.xlsx）：有 "),
+        err.contains("江岚县水务局（input/江岚县水务局.xlsx）：有"),
         "{err}"
     );
 
     let (code, _, err) = run(ws.path(), &["build", "--force"]);
     assert_eq!(code, 1, "a forced build is still not a clean one: {err}");
-    assert!(err.contains("其中 1 个是未通过校验的草稿"), "{err}");
+    assert!(err.contains("其中1个是未通过校验的草稿"), "{err}");
     let mark: String = nianbao::batch::DRAFT_MARK.split_whitespace().collect();
     let pages = pdf_pages(&draft);
     assert!(pages >= 3);

@@ -31,8 +31,8 @@ fn broken_workspace() -> tempfile::TempDir {
 /// Replaces what changes from run to run (elapsed time) with a fixed token.
 fn redact(text: &str) -> String {
     text.lines()
-        .map(|l| match l.find("，用时 ") {
-            Some(i) => format!("{}，用时 [秒]。", &l[..i]),
+        .map(|l| match l.find("，用时") {
+            Some(i) => format!("{}，用时[秒]。", &l[..i]),
             None => l.to_string(),
         })
         .collect::<Vec<_>>()

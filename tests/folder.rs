@@ -132,7 +132,7 @@ fn office_files_describe_every_report_of_their_year() {
     assert!(
         std::fs::read_to_string(&index)
             .unwrap()
-            .contains("共 3 份报告")
+            .contains("共3份报告")
     );
     // This year's workbooks come in; one of last year's is left behind in input/.
     let stray = ws.path().join("input/旧-江岚县交通运输局.xlsx");
@@ -161,14 +161,14 @@ fn office_files_describe_every_report_of_their_year() {
     assert!(
         std::fs::read_to_string(&index)
             .unwrap()
-            .contains("共 3 份报告")
+            .contains("共3份报告")
     );
     // One agency built on its own: the year's lists still have all three.
     let one = ws.path().join("input/江岚县交通运输局.xlsx");
     let (code, err) = build(ws.path(), &[one.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let html = std::fs::read_to_string(ws.path().join("output/2025/index.html")).unwrap();
-    assert!(html.contains("共 3 份报告"), "{html}");
+    assert!(html.contains("共3份报告"), "{html}");
     for r in sample_reports() {
         assert!(html.contains(&r.info.agency));
     }
@@ -562,7 +562,7 @@ fn status_judges_currency_as_build_does() {
     );
     let (code, err) = build(ws.path(), &[]);
     assert_eq!(code, 0, "{err}");
-    assert!(err.contains("其中 2 个机关"), "{err}");
+    assert!(err.contains("其中2个机关"), "{err}");
     assert!(state(ws.path()).contains("已生成"));
 }
 

@@ -363,7 +363,7 @@ fn agencies_that_would_share_a_file_are_refused_not_overwritten() {
             &long_stem,
         ],
     );
-    assert!(err.contains("已生成 8 个"), "{err}");
+    assert!(err.contains("已生成8个"), "{err}");
     for f in written(ws.path()) {
         let name = Path::new(&f)
             .file_name()
@@ -483,7 +483,7 @@ fn check_reports_everything_build_refuses() {
             "{err}"
         );
     }
-    assert!(err.contains("已生成 4 个"), "{err}");
+    assert!(err.contains("已生成4个"), "{err}");
 }
 
 /// Class 8: zero-width and other invisible characters are removed on reading, with a note.
@@ -658,5 +658,5 @@ fn pipes_devices_and_link_loops_neither_hang_nor_eat_memory() {
         "{findings:#?}"
     );
     let err = build_expecting(ws.path(), 1, &["江岚县正常局"]);
-    assert!(err.contains("已生成 4 个"), "{err}");
+    assert!(err.contains("已生成4个"), "{err}");
 }

@@ -152,7 +152,7 @@ fn every_workbook_nianbao_writes_prints_legibly() {
             let pages = pages(p);
             let words: usize = pages.iter().map(|p| p.words.len()).sum();
             format!(
-                "{}: {} 页，{words} 个词",
+                "{}: {}页，{words}个词",
                 p.file_name().unwrap().to_string_lossy(),
                 pages.len()
             )

@@ -84,7 +84,7 @@ impl Built {
         match &self.outcome {
             Outcome::Written { .. } => None,
             Outcome::Rejected { errors } => {
-                Some(format!("有 {errors} 个错误，请修改工作簿后重新生成"))
+                Some(format!("有{errors}个错误，请修改工作簿后重新生成"))
             }
             Outcome::Failed(why) | Outcome::SystemError(why) => Some(why.clone()),
         }

@@ -244,7 +244,7 @@ fn clashes(checked: &mut [Checked]) {
             Finding::new(
                 Code::B2,
                 format!(
-                    "「{agency}」{year} 年度的报告已由 {} 提供，本工作簿重复。",
+                    "「{agency}」{year}年度的报告已由 {} 提供，本工作簿重复。",
                     file.display()
                 ),
             )
@@ -289,7 +289,7 @@ fn other_years(checked: &mut [Checked]) {
         let mut f = Finding::new(
             Code::Y9,
             format!(
-                "报告年度是 {year} 年，本批其他工作簿是 {main} 年度。这份报告将生成到 {year} 年度的文件夹（output/{year}/），该年度的发布清单、汇总和检查报告也会随之更新。"
+                "报告年度是{year}年，本批其他工作簿是{main}年度。这份报告将生成到{year}年度的文件夹（output/{year}/），该年度的发布清单、汇总和检查报告也会随之更新。"
             ),
         )
         .hint("如果是上年的工作簿误放进来，请把它移出 input/；如果年度填错了，请改正「基本信息」中的报告年度。")

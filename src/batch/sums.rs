@@ -91,7 +91,7 @@ fn members_note(names: &[String]) -> Finding {
     Finding::new(
         Code::A1,
         format!(
-            "本报告是汇总报告，表二至表四由 {} 个机关的报告相加得出：{listed}。",
+            "本报告是汇总报告，表二至表四由{}个机关的报告相加得出：{listed}。",
             names.len()
         ),
     )
@@ -112,7 +112,7 @@ fn troubles(checked: &[Checked], me: usize, members: &[usize]) -> Vec<Finding> {
             Finding::new(
                 Code::A4,
                 format!(
-                    "所汇总的「{}」（{}）有 {errors} 个错误，汇总结果在其更正之前不可靠。",
+                    "所汇总的「{}」（{}）有{errors}个错误，汇总结果在其更正之前不可靠。",
                     c.agency(),
                     c.file.display()
                 ),
@@ -166,7 +166,7 @@ fn roster_gap(unreturned: &[String]) -> Finding {
     Finding::new(
         Code::A5,
         format!(
-            "汇总范围为「全部」，但名单（input/名单.txt）上的 {} 个机关没有交回工作簿，不在汇总之内：{}。",
+            "汇总范围为「全部」，但名单（input/名单.txt）上的{}个机关没有交回工作簿，不在汇总之内：{}。",
             unreturned.len(),
             unreturned.join("、")
         ),

@@ -51,7 +51,7 @@ fn face_in(choice: &crate::layout::fonts::Choice) -> String {
         return String::new();
     }
     format!(
-        "（字体集合中的第 {} 个字体，nianbao.toml 中写 index = {}）",
+        "（字体集合中的第{}个字体，nianbao.toml 中写 index = {}）",
         choice.index + 1,
         choice.index
     )

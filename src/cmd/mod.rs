@@ -253,7 +253,7 @@ fn with_jobs(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
-        .map_err(|e| anyhow::anyhow!("无法启动 {jobs} 个工作线程：{e}"))?;
+        .map_err(|e| anyhow::anyhow!("无法启动{jobs}个工作线程：{e}"))?;
     pool.install(command)
 }
 

@@ -30,12 +30,12 @@ pub fn run(agencies: &[String], year: Option<i32>, dir: &Path, force: bool) -> R
         let bytes = blank::write_input(&blank::blank_report(agency.trim(), year))
             .map_err(|e| anyhow::anyhow!("无法生成工作簿：{e}"))?;
         batch::write_atomic(&path, &bytes)?;
-        say(format!("已生成 {}（{year} 年度）", path.display()));
+        say(format!("已生成 {}（{year}年度）", path.display()));
     }
     let file = roster::path(dir);
     batch::write_atomic(&file, roster.to_text().as_bytes())?;
     say(format!(
-        "名单 {} 共 {} 个机关（nianbao status 按名单查看交回情况）",
+        "名单 {} 共{}个机关（nianbao status 按名单查看交回情况）",
         file.display(),
         roster.agencies.len()
     ));

@@ -234,7 +234,7 @@ fn href(name: &str) -> String {
 
 pub fn html(entries: &[Entry], year: i32) -> String {
     let mut s = format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{year}年度政府信息公开工作年度报告 发布清单</title>\n<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}th,td{{border:1px solid #999;padding:4px 8px;font-size:14px}}th{{background:#eee}}td.hash{{font-family:monospace;font-size:12px;word-break:break-all;min-width:12em;max-width:18em}}td.name{{min-width:8em}}td.title{{min-width:14em}}td.time{{white-space:nowrap}}</style>\n</head>\n<body>\n<h1>{year}年度政府信息公开工作年度报告 发布清单</h1>\n<p>共 {} 份报告。</p>\n<table>\n<tr>",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{year}年度政府信息公开工作年度报告 发布清单</title>\n<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}th,td{{border:1px solid #999;padding:4px 8px;font-size:14px}}th{{background:#eee}}td.hash{{font-family:monospace;font-size:12px;word-break:break-all;min-width:12em;max-width:18em}}td.name{{min-width:8em}}td.title{{min-width:14em}}td.time{{white-space:nowrap}}</style>\n</head>\n<body>\n<h1>{year}年度政府信息公开工作年度报告 发布清单</h1>\n<p>共{}份报告。</p>\n<table>\n<tr>",
         entries.len()
     );
     let formats = formats(entries);

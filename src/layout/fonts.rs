@@ -436,7 +436,7 @@ fn configured_face(db: &mut fontdb::Database, choice: &FontChoice) -> Result<(fo
                         .unwrap_or_default(),
                 )),
                 None => bail!(
-                    "{} 指定的字体文件 {} 中没有 index = {} 的字体：该文件共有 {} 个字体，index 从 0 数起，可写 0 到 {}。",
+                    "{} 指定的字体文件 {} 中没有 index = {} 的字体：该文件共有{}个字体，index 从 0 数起，可写 0 到 {}。",
                     crate::config::FILE,
                     file.display(),
                     index.unwrap_or(0),

@@ -75,7 +75,7 @@ fn blanks(table: &Table, data: &TableData, out: &mut Vec<Finding>) {
             ""
         };
         let message = format!(
-            "{} 共 {} 格空白，分布在 {} 行：{}{more}。{AFTER}",
+            "{} 共{}格空白，分布在{}行：{}{more}。{AFTER}",
             table.sheet,
             cells.len(),
             rows.len(),

@@ -104,7 +104,7 @@ fn prose_length(report: &Report, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 Code::C4,
                 format!(
-                    "段落「{start}…」有 {n} 个字，超过一段的上限 {} 字（报告一页约 600 字）。",
+                    "段落「{start}…」有{n}个字，超过一段的上限{}字（报告一页约600字）。",
                     limits::PARAGRAPH_CHARS
                 ),
             )
@@ -120,7 +120,7 @@ fn prose_length(report: &Report, out: &mut Vec<Finding>) {
             Finding::new(
                 Code::C4,
                 format!(
-                    "正文共 {total} 个字，超过一份年度报告的上限 {} 字。",
+                    "正文共{total}个字，超过一份年度报告的上限{}字。",
                     limits::PROSE_CHARS
                 ),
             )

@@ -21,15 +21,15 @@ pub fn check(report: &Report, ctx: &Context, out: &mut Vec<Finding>) {
         None => {}
         Some(y) if y < FIRST_YEAR => out.push(at_info(Finding::new(
             Code::Y3,
-            format!("报告年度 {y} 早于 {FIRST_YEAR} 年。本工具按国办公开办函〔2021〕30号格式编制 {FIRST_YEAR} 年度及以后的报告。"),
+            format!("报告年度 {y} 早于{FIRST_YEAR}年。本工具按国办公开办函〔2021〕30号格式编制{FIRST_YEAR}年度及以后的报告。"),
         ).hint("请核对报告年度。"))),
         Some(y) if y > this_year => out.push(at_info(Finding::new(
             Code::Y4,
-            format!("报告年度 {y} 晚于今年（{this_year} 年），统计期尚未开始。"),
+            format!("报告年度 {y} 晚于今年（{this_year}年），统计期尚未开始。"),
         ).hint("请核对报告年度。"))),
         Some(y) if y == this_year => out.push(at_info(Finding::new(
             Code::Y5,
-            format!("报告年度为今年（{y} 年），统计期到 12 月 31 日才结束。年度报告通常在次年 1 月编制上一年度的情况。"),
+            format!("报告年度为今年（{y}年），统计期到12月31日才结束。年度报告通常在次年1月编制上一年度的情况。"),
         ).hint("请确认报告年度。"))),
         Some(_) => {}
     }
@@ -87,13 +87,13 @@ fn published(report: &Report, ctx: &Context, year: i32, date: Date, out: &mut Ve
     }
     let why = match kind {
         AgencyKind::Department => {
-            "条例第四十九条要求县级以上人民政府部门于每年 1 月 31 日前公布上一年度报告".to_string()
+            "条例第四十九条要求县级以上人民政府部门于每年1月31日前公布上一年度报告".to_string()
         }
         AgencyKind::Government => {
-            "条例第四十九条要求县级以上人民政府于每年 3 月 31 日前公布上一年度报告".to_string()
+            "条例第四十九条要求县级以上人民政府于每年3月31日前公布上一年度报告".to_string()
         }
         AgencyKind::Township => format!(
-            "乡镇人民政府、街道办事处的期限按本地规定（nianbao.toml 中 [deadline] township，当前为 {} 月 {} 日）",
+            "乡镇人民政府、街道办事处的期限按本地规定（nianbao.toml 中 [deadline] township，当前为{}月{}日）",
             last.month, last.day
         ),
     };
@@ -168,8 +168,8 @@ fn period_problem(sentence: &str, year: i32) -> Problem {
     let other: Vec<i32> = years(sentence).into_iter().filter(|y| *y != year).collect();
     let y = *other.first()?;
     Some((
-        format!("本报告是 {year} 年度报告，统计期写的是 {y} 年。"),
-        format!("统计期应为 {year}年1月1日至{year}年12月31日，请核对。"),
+        format!("本报告是{year}年度报告，统计期写的是{y}年。"),
+        format!("统计期应为{year}年1月1日至{year}年12月31日，请核对。"),
     ))
 }
 
@@ -180,8 +180,8 @@ fn opening_year(sentence: &str, year: i32) -> Problem {
         return None;
     }
     Some((
-        format!("本报告是 {year} 年度报告，这里写的是 {y} 年，可能照搬了上年报告。"),
-        format!("请改为 {year} 年；如确指 {y} 年的情况，请写明。"),
+        format!("本报告是{year}年度报告，这里写的是{y}年，可能照搬了上年报告。"),
+        format!("请改为{year}年；如确指{y}年的情况，请写明。"),
     ))
 }
 

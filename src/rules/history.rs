@@ -85,7 +85,7 @@ fn carry_over(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
             Finding::new(
                 Code::X1,
                 format!(
-                    "「{label}」列：上年结转 {now} 件，与{}报告的结转下年度继续办理 {then} 件不一致，两者应相等。",
+                    "「{label}」列：上年结转{now}件，与{}报告的结转下年度继续办理{then}件不一致，两者应相等。",
                     year_of(prev)
                 ),
             )
@@ -98,7 +98,7 @@ fn carry_over(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
             "表三",
             cell(&prev.report, TableId::T3, carried_out, col),
             format!(
-                "{}报告表三「{}」行「{label}」列：{then} 件",
+                "{}报告表三「{}」行「{label}」列：{then}件",
                 year_of(prev),
                 schema::T3_CARRIED_OUT.1
             ),
@@ -125,7 +125,7 @@ fn documents(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
                 "表二",
                 cell(&prev.report, TableId::T2, row, "in_force"),
                 format!(
-                    "{}报告表二「{label}」行「现行有效件数」列：{before} 件",
+                    "{}报告表二「{label}」行「现行有效件数」列：{before}件",
                     year_of(prev)
                 ),
             ));
@@ -136,7 +136,7 @@ fn documents(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
                 Finding::new(
                     Code::X3,
                     format!(
-                        "「{label}」：本年废止 {repealed} 件，多于上年现行有效 {before} 件与本年制发 {issued} 件之和 {}，废止的文件不可能比现有的多。",
+                        "「{label}」：本年废止{repealed}件，多于上年现行有效{before}件与本年制发{issued}件之和 {}，废止的文件不可能比现有的多。",
                         before + issued
                     ),
                 )
@@ -154,7 +154,7 @@ fn documents(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
                 Finding::new(
                     Code::X2,
                     format!(
-                        "「{label}」：上年现行有效 {before} 件 + 本年制发 {issued} 件 − 本年废止 {repealed} 件 = {expected} 件，本年填写现行有效 {now} 件。"
+                        "「{label}」：上年现行有效{before}件 + 本年制发{issued}件 − 本年废止{repealed}件 = {expected}件，本年填写现行有效{now}件。"
                     ),
                 )
                 .hint("如有修订或自然失效，请在正文中说明；否则请核对这几个数字。")
@@ -170,7 +170,7 @@ pub fn none_found(year: i32, searched: &[&Path]) -> Finding {
     Finding::new(
         Code::X4,
         format!(
-            "没有找到 {year} 年度的报告数据（已查找 {}），跨年度核对（X1–X3）未进行。",
+            "没有找到{year}年度的报告数据（已查找 {}），跨年度核对（X1–X3）未进行。",
             places.join("、")
         ),
     )

@@ -169,7 +169,7 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
         // Hints live in the cell's input message, not in a cell the reader could take for data.
         let hint = match (*key, *required) {
             ("year", _) => "必填：四位数字年份，例如 2025",
-            ("published", _) => "可选：如 2026年1月20日；不填则报告不写日期",
+            ("published", _) => "可选：如2026年1月20日；不填则报告不写日期",
             ("kind", _) => {
                 "可选：不填则按机关名称判断（…人民政府、…镇人民政府、…局）；决定发布期限"
             }

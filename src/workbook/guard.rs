@@ -76,7 +76,7 @@ pub fn unreadable(detail: impl std::fmt::Display) -> Refusal {
 fn not_a_workbook(bytes: &[u8]) -> Refusal {
     let head = &bytes[..bytes.len().min(512)];
     let what = if bytes.is_empty() {
-        "文件是空的（0 字节）"
+        "文件是空的（0字节）"
     } else if head.starts_with(b"%PDF") {
         "这是 PDF 文件，不是工作簿"
     } else if std::str::from_utf8(head).is_ok() || head.starts_with(&[0xEF, 0xBB, 0xBF]) {
@@ -97,7 +97,7 @@ fn inspect_zip(bytes: &[u8]) -> Result<Container, Refusal> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
     if zip.len() > limits::PARTS {
         return Err(too_big(format!(
-            "工作簿由 {} 个部件组成，超过上限 {}",
+            "工作簿由{}个部件组成，超过上限 {}",
             zip.len(),
             limits::PARTS
         )));
@@ -208,7 +208,7 @@ fn zip_directory(bytes: &[u8]) -> Result<(), Refusal> {
     }
     if entries > limits::PARTS as u64 {
         return Err(too_big(format!(
-            "工作簿声明由 {entries} 个部件组成，超过上限 {}",
+            "工作簿声明由{entries}个部件组成，超过上限 {}",
             limits::PARTS
         )));
     }
@@ -241,7 +241,7 @@ fn shared_strings(xml: &[u8]) -> Result<(), Refusal> {
     let mut count = 0u64;
     let over = |n: u64| {
         too_big(format!(
-            "工作簿的共享字符串表有 {n} 项，超过上限 {}",
+            "工作簿的共享字符串表有{n}项，超过上限 {}",
             limits::SHARED_STRINGS
         ))
     };
@@ -311,7 +311,7 @@ impl Extent {
         Err(Box::new(Finding::new(
             Code::F4,
             format!(
-                "工作表「{sheet}」的内容一直延伸到 {far}，读取需要展开约 {cells} 个单元格（上限 {}），未读取。",
+                "工作表「{sheet}」的内容一直延伸到 {far}，读取需要展开约{cells}个单元格（上限 {}），未读取。",
                 limits::SHEET_CELLS
             ),
         )
@@ -453,7 +453,7 @@ fn biff_extent(stream: &[u8]) -> Result<(), Refusal> {
     let mut at = 0usize;
     let sheet_name = |names: &Vec<String>, i: Option<usize>| {
         i.and_then(|i| names.get(i).cloned())
-            .unwrap_or_else(|| format!("第 {} 个工作表", i.unwrap_or(0) + 1))
+            .unwrap_or_else(|| format!("第{}个工作表", i.unwrap_or(0) + 1))
     };
     let mut substream = 0usize;
     while at + 4 <= stream.len() {

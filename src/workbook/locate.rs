@@ -160,7 +160,7 @@ impl Problems {
         let finding = Finding::new(
             Code::V2,
             format!(
-                "表三使用的是 2019 年试行格式：「{group}」只有一行，没有 2021 年格式的三个细项。已把这一行的数字计入「{misc_label}」，前两项按 0 计，报告按 2021 年格式生成。"
+                "表三使用的是2019年试行格式：「{group}」只有一行，没有2021年格式的三个细项。已把这一行的数字计入「{misc_label}」，前两项按 0 计，报告按2021年格式生成。"
             ),
         )
         .hint("请改用 nianbao new 生成的新模板。")
@@ -273,7 +273,7 @@ impl Problems {
                 Finding::new(
                     Code::S3,
                     format!(
-                        "标签「{label}」出现了 {} 次（{}），无法确定数据所在的行。",
+                        "标签「{label}」出现了{}次（{}），无法确定数据所在的行。",
                         positions.len(),
                         cells.join("、")
                     ),

@@ -167,7 +167,7 @@ fn sheet_notes(sheet: &Sheet, rect: Rect, is_text: bool) -> Vec<Finding> {
     if let Some(o) = sheet.outside {
         let cell = a1(o.first.0, o.first.1);
         let more = if o.count > 1 {
-            format!("等 {} 个单元格", o.count)
+            format!("等{}个单元格", o.count)
         } else {
             String::new()
         };
@@ -589,7 +589,7 @@ fn outdated(sheet: &Sheet, table: &schema::Table) -> Option<Finding> {
             Finding::new(
                 Code::S5,
                 format!(
-                    "{}是 2019 年以前的统计表格式（{} 有「{label}」），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。",
+                    "{}是2019年以前的统计表格式（{} 有「{label}」），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。",
                     table.sheet,
                     a1(r, c)
                 ),
@@ -606,11 +606,11 @@ fn outdated(sheet: &Sheet, table: &schema::Table) -> Option<Finding> {
         Finding::new(
             Code::S2,
             format!(
-                "表二是 2019 年试行格式（{} 有「{label}」），各栏含义与 2021 年格式不同，不能换算。",
+                "表二是2019年试行格式（{} 有「{label}」），各栏含义与2021年格式不同，不能换算。",
                 a1(r, c)
             ),
         )
-        .hint("请用 nianbao new 生成的新模板按 2021 年格式重新填写表二（本年制发件数、本年废止件数、现行有效件数、本年处理决定数量、本年收费金额）。")
+        .hint("请用 nianbao new 生成的新模板按2021年格式重新填写表二（本年制发件数、本年废止件数、现行有效件数、本年处理决定数量、本年收费金额）。")
         .at(&sheet.name, Some(a1(r, c))),
     )
 }
@@ -646,7 +646,7 @@ fn compute_unvalued_totals(
         Finding::new(
             Code::V5,
             format!(
-                "{} 个「总计」单元格（{} 等）有公式但没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过的工作簿常见），已按官方口径用各项之和计算。",
+                "{}个「总计」单元格（{} 等）有公式但没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过的工作簿常见），已按官方口径用各项之和计算。",
                 totals.len(),
                 a1(first.0, first.1)
             ),
