@@ -81,19 +81,16 @@ fn carry_over(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
         if now == then {
             continue;
         }
-        out.push(
-            Finding::new(
-                Code::X1,
-                format!(
-                    "「{label}」列：上年结转{now}件，与{}报告的结转下年度继续办理{then}件不一致，两者应相等。",
-                    year_of(prev)
-                ),
-            )
-            .at("表三", cell(this, TableId::T3, carried_in, col))
-            .hint("请核对本年或上年的数字。"),
-        );
-        let last = out.len() - 1;
-        out[last].related.push(in_last_year(
+        let mut f = Finding::new(
+            Code::X1,
+            format!(
+                "「{label}」列：上年结转{now}件，与{}报告的结转下年度继续办理{then}件不一致，两者应相等。",
+                year_of(prev)
+            ),
+        )
+        .at("表三", cell(this, TableId::T3, carried_in, col))
+        .hint("请核对本年或上年的数字。");
+        f.related.push(in_last_year(
             prev,
             "表三",
             cell(&prev.report, TableId::T3, carried_out, col),
@@ -103,6 +100,7 @@ fn carry_over(this: &Report, prev: &Previous, out: &mut Vec<Finding>) {
                 schema::T3_CARRIED_OUT.1
             ),
         ));
+        out.push(f);
     }
 }
 
