@@ -18,6 +18,10 @@ pub struct CellRef {
     /// 0-based row and column.
     pub row: u32,
     pub col: u32,
+    /// In a document, the place as printed (`第2个表格第12行第4列`, `第3页第2段`), which stands
+    /// for the cell in every message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 impl CellRef {
@@ -26,12 +30,24 @@ impl CellRef {
             sheet: sheet.to_string(),
             row,
             col,
+            place: None,
         }
     }
 
-    /// A1 notation of the cell.
+    /// A place in a document that has no cells: a paragraph, a page.
+    pub fn placed(sheet: &str, place: &str) -> Self {
+        CellRef {
+            place: Some(place.to_string()),
+            ..CellRef::new(sheet, 0, 0)
+        }
+    }
+
+    /// The cell as findings name it: A1 notation, or the document's place.
     pub fn a1(&self) -> String {
-        a1(self.row, self.col)
+        match &self.place {
+            Some(p) => p.clone(),
+            None => a1(self.row, self.col),
+        }
     }
 }
 

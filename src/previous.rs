@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::finding::{Code, Finding};
 use crate::record::Record;
 use crate::rules::history::Previous;
-use crate::workbook::{self, labels::normalize};
+use crate::workbook::labels::normalize;
 
 /// Folders below a `--previous` folder that are searched.
 const DEPTH: usize = 3;
@@ -61,16 +61,29 @@ impl Library {
         }
         files.sort();
         files.dedup();
-        // A record wins over a workbook of the same name in the same folder, which is then
-        // not even read.
-        let records: std::collections::HashSet<PathBuf> = files
-            .iter()
-            .filter(|f| f.extension().is_some_and(|e| e == "json"))
-            .map(|f| f.with_extension(""))
-            .collect();
-        files.retain(|f| {
-            f.extension().is_some_and(|e| e == "json") || !records.contains(&f.with_extension(""))
-        });
+        // Of the files of one name in one folder only the most exact is read: a record, else
+        // a workbook, else a Word document, a web page, a PDF (nianbao's own outputs of a
+        // report sit side by side, and are one report).
+        let rank = |f: &PathBuf| {
+            let ext = f
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            match ext.as_str() {
+                "json" => 0,
+                "xlsx" | "xlsm" | "xls" | "ods" => 1,
+                "docx" => 2,
+                "html" | "htm" => 3,
+                _ => 4,
+            }
+        };
+        let mut best: HashMap<PathBuf, usize> = HashMap::new();
+        for f in &files {
+            let e = best.entry(f.with_extension("")).or_insert(usize::MAX);
+            *e = (*e).min(rank(f));
+        }
+        files.retain(|f| best.get(&f.with_extension("")) == Some(&rank(f)));
         let mut doubtful: HashMap<(String, Option<i32>), (String, Vec<PathBuf>)> = HashMap::new();
         for file in files {
             let Some(prev) = read(&file) else {
@@ -167,9 +180,15 @@ fn list(path: &Path, depth: usize, out: &mut Vec<PathBuf>) {
             .to_ascii_lowercase();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         // Hidden files are nianbao's own (the manifest, its journal) or the system's.
-        if ["json", "xlsx", "xlsm", "xls", "ods"].contains(&ext.as_str())
+        // nianbao's CMS fragment (`.片段.html`) repeats its page; its PDF and DOCX are read
+        // only where no record or workbook of the same name stands beside them (`load`).
+        if [
+            "json", "xlsx", "xlsm", "xls", "ods", "docx", "html", "htm", "pdf",
+        ]
+        .contains(&ext.as_str())
             && !name.starts_with("~$")
             && !name.starts_with('.')
+            && !name.ends_with(".片段.html")
         {
             out.push(path.to_path_buf());
         }
@@ -188,7 +207,7 @@ fn read(file: &Path) -> Option<Previous> {
     let mut report = if is_record {
         Record::load(file)?
     } else {
-        let read = std::panic::catch_unwind(|| workbook::read_file(file)).ok()?;
+        let read = std::panic::catch_unwind(|| crate::input::read_file(file)).ok()?;
         if read.findings.iter().any(|f| f.refuses_file()) {
             return None;
         }

@@ -110,11 +110,13 @@ impl Record {
             };
             let data = report.table_mut(table.id);
             data.values.insert((f.row, f.col), value);
-            if let (Some(sheet), Some(cell)) = (c.sheet, c.cell)
-                && let Some((row, col)) = parse_a1(&cell)
-            {
-                data.sources
-                    .insert((f.row, f.col), CellRef::new(&sheet, row, col));
+            if let (Some(sheet), Some(cell)) = (c.sheet, c.cell) {
+                // A document's place (`第2个表格第12行第4列`) is kept as written.
+                let source = match parse_a1(&cell) {
+                    Some((row, col)) => CellRef::new(&sheet, row, col),
+                    None => CellRef::placed(&sheet, &cell),
+                };
+                data.sources.insert((f.row, f.col), source);
             }
         }
         for table in schema::tables() {

@@ -174,7 +174,7 @@ fn read(file: &Path) -> Checked {
             report: Report::default(),
             findings: vec![f],
         },
-        None => std::panic::catch_unwind(|| workbook::read_file(file)).unwrap_or_else(|_| {
+        None => std::panic::catch_unwind(|| crate::input::read_file(file)).unwrap_or_else(|_| {
             workbook::ReadOutcome {
                 report: Report::default(),
                 findings: vec![

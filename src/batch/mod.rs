@@ -60,16 +60,18 @@ impl Checked {
     }
 }
 
-const EXTENSIONS: [&str; 4] = ["xlsx", "xlsm", "xls", "ods"];
+/// Workbooks, then the documents `document` reads (Word, web pages, PDF).
+const EXTENSIONS: [&str; 8] = ["xlsx", "xlsm", "xls", "ods", "docx", "html", "htm", "pdf"];
 
 /// Spreadsheet formats offices save by mistake, with what to say about each.
-const FOREIGN: [(&str, &str); 6] = [
+const FOREIGN: [(&str, &str); 7] = [
     ("et", "WPS表格格式（.et）"),
     ("ett", "WPS表格模板格式（.ett）"),
     ("xlsb", "Excel 二进制格式（.xlsb）"),
     ("csv", "CSV 文本格式（.csv），只有一张表、没有合并表头"),
     ("numbers", "Apple Numbers 格式（.numbers）"),
-    ("wps", "WPS 文字格式（.wps），不是表格"),
+    ("wps", "WPS 文字格式（.wps）"),
+    ("doc", "Word 97-2003 格式（.doc）"),
 ];
 
 fn extension(path: &Path) -> String {
@@ -139,11 +141,12 @@ fn walk(
 fn unopenable(file: &Path) -> Option<Finding> {
     let ext = extension(file);
     if let Some((_, what)) = FOREIGN.iter().find(|(e, _)| *e == ext) {
-        return Some(Finding::new(
-            Code::F2,
-            format!("这是{what}，nianbao 不能读取。"),
-        )
-        .hint("请用 Excel 或 WPS 打开后「另存为」Excel 工作簿（*.xlsx），放回 input/ 后重新运行。"));
+        let hint = if ext == "doc" || ext == "wps" {
+            "请用 Word 或 WPS 打开后「另存为」Word 文档（*.docx），放回 input/ 后重新运行。"
+        } else {
+            "请用 Excel 或 WPS 打开后「另存为」Excel 工作簿（*.xlsx），放回 input/ 后重新运行。"
+        };
+        return Some(Finding::new(Code::F2, format!("这是{what}，nianbao 不能读取。")).hint(hint));
     }
     let kind = match std::fs::metadata(file) {
         Ok(m) if m.is_file() => return None,

@@ -45,7 +45,7 @@ pub struct Rule {
 
 macro_rules! codes {
     ($($code:ident $severity:ident $scope:ident $doc:literal $example:literal [$($hint:literal),*];)*) => {
-        /// Stable codes; the letter says the family (F file, S structure, B basic info, N output
+        /// Stable codes; the letter says the family (F file, D documents, S structure, B basic info, N output
         /// names, G glyphs, P report template, R arithmetic and types, V completeness and labels,
         /// Y years and dates, X last year's report, T text against tables, K copies, C content,
         /// A aggregate reports).
@@ -104,6 +104,22 @@ codes! {
         "工作簿是2019年以前的统计表（指标名称、计量单位式），不是2021年格式。"
         "表三是2019年以前的统计表格式（D3 有「计量单位」），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。"
         ["请用 nianbao new 生成的新模板重新填写。"];
+    D1 Error File
+        "文档（Word、网页、PDF）不是政府信息公开工作年度报告：找不到六个部分的标题，也找不到统计表。"
+        "文档有3段文字、0个表格，开头是「关于召开2025年度工作总结会的通知」，找不到年度报告的六个部分标题和三张统计表，不是政府信息公开工作年度报告。"
+        ["请确认放入的是年度报告本身；扫描件请向发布单位索取原文件。"];
+    D2 Error File
+        "文档中找不到某一张官方统计表（按表头文字查找）。"
+        "文档中找不到表四（「四、政府信息公开行政复议、行政诉讼情况」下的统计表），其中的数字都未读取。"
+        ["请在「四、政府信息公开行政复议、行政诉讼情况」下插入国办公开办函〔2021〕30号规定的表格（可从 nianbao new 生成的工作簿或上年报告中复制），表头文字不要改动。"];
+    D3 Warning File
+        "Word 文档中有未接受或拒绝的修订，已按接受全部修订后的文字读取。"
+        "文档中有2处未处理的修订（插入或删除），已按接受全部修订读取，第一处在表三第12行第4列。"
+        ["请在 Word 或 WPS 中点「审阅 → 接受所有修订」（或逐条处理）后保存，再发布。"];
+    D4 Error File
+        "PDF 没有可提取的文字（扫描件，或字体缺少文字映射），无法读取。"
+        "PDF 共2页，没有可提取的文字（可能是扫描件或图片），无法读取其中的数字。"
+        ["请向发布单位索取 Word 原文件或有文字层的 PDF（WPS、Word 中「另存为 PDF」），不要用扫描件。"];
     B1 Error Report
         "机关名称未填写。"
         "机关名称未填写，报告标题和输出文件名都需要机关名称。"

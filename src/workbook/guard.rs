@@ -29,6 +29,8 @@ pub enum Container {
     Ods,
     /// A BIFF workbook in a compound file (.xls, and WPS .et saved in that form).
     Xls,
+    /// A Word document (.docx): a report written in Word or WPS (`document::docx`).
+    Docx,
 }
 
 /// The container of `bytes` if it is within every limit, else the finding that says why not.
@@ -142,6 +144,8 @@ fn inspect_zip(bytes: &[u8]) -> Result<Container, Refusal> {
         if name == "mimetype" && data.starts_with(b"application/vnd.oasis.opendocument.spreadsheet")
         {
             container = Some(Container::Ods);
+        } else if name == "word/document.xml" {
+            container = Some(Container::Docx);
         } else if name == "[Content_Types].xml" || name.starts_with("xl/") {
             container.get_or_insert(Container::Xlsx);
         }

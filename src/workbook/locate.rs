@@ -10,7 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::{Code, Finding};
-use crate::model::a1;
 use crate::schema::{self, Table, TableId};
 
 use super::labels::normalize;
@@ -164,7 +163,7 @@ impl Problems {
             ),
         )
         .hint("请改用 nianbao new 生成的新模板。")
-        .at(&sheet.name, Some(a1(*r, *c)));
+        .at(&sheet.name, Some(sheet.cell_name(*r, *c)));
         Some(Layout2019 {
             row: *r,
             misc,
@@ -237,24 +236,25 @@ impl Problems {
                     format!(
                         "{}!{} 写的是「{}」，官方写法是「{label}」，已按官方标签读取。",
                         sheet.name,
-                        a1(*r, *c),
+                        sheet.cell_name(*r, *c),
                         sheet.text(*r, *c)
                     ),
                 )
                 .hint("请改为官方写法。")
-                .at(&sheet.name, Some(a1(*r, *c))),
+                .at(&sheet.name, Some(sheet.cell_name(*r, *c))),
             );
         }
         for label in self.missing {
             let hint = match near::nearest(sheet, &label, &self.labels) {
                 Some((r, c)) => format!(
                     "（最接近的是 {}「{}」，但差别太大，无法确定）",
-                    a1(r, c),
+                    sheet.cell_name(r, c),
                     sheet.text(r, c)
                 ),
                 None => String::new(),
             };
-            let cell = near::nearest(sheet, &label, &self.labels).map(|(r, c)| a1(r, c));
+            let cell =
+                near::nearest(sheet, &label, &self.labels).map(|(r, c)| sheet.cell_name(r, c));
             out.push(
                 Finding::new(
                     Code::S2,
@@ -268,7 +268,10 @@ impl Problems {
             );
         }
         for (label, positions) in self.duplicated {
-            let cells: Vec<String> = positions.iter().map(|(r, c)| a1(*r, *c)).collect();
+            let cells: Vec<String> = positions
+                .iter()
+                .map(|(r, c)| sheet.cell_name(*r, *c))
+                .collect();
             out.push(
                 Finding::new(
                     Code::S3,

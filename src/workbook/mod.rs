@@ -1,12 +1,12 @@
 //! Input workbooks: the blank one offices hand out (`blank`) and reading filled ones (`read`).
 
 pub mod blank;
-mod guard;
+pub(crate) mod guard;
 pub mod labels;
 mod locate;
 pub mod near;
 pub mod read;
-mod sheet;
+pub(crate) mod sheet;
 mod typed;
 
 pub use read::{ReadOutcome, read_bytes, read_file};

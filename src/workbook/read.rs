@@ -111,6 +111,10 @@ impl<'a> Book<'a> {
             Container::Ods | Container::Xls => open_workbook_auto_from_rs(Cursor::new(bytes))
                 .map(|w| Book::Whole(Box::new(w)))
                 .map_err(guard::unreadable),
+            Container::Docx => Err(Box::new(
+                Finding::new(Code::F1, "这是 Word 文档，不是工作簿。")
+                    .hint("请把扩展名改为 .docx（nianbao 能读取 Word 写的年报），或用 nianbao new 生成的工作簿填写。"),
+            )),
         }
     }
 
@@ -469,7 +473,7 @@ fn stray_text(sheet: &Sheet, header_row: u32, columns: [Option<u32>; 3], out: &m
 /// The section key of a 章节 cell, and whether it is written as the format has it: the full
 /// heading, its numeral (`五`, `五、`, `（五）`), or its words without the numeral are exact; a
 /// known numeral with other words (`五、存在的主要问题及整改措施`) maps by the numeral, inexact.
-fn match_section(text: &str) -> Option<(&'static str, bool)> {
+pub(crate) fn match_section(text: &str) -> Option<(&'static str, bool)> {
     let t = normalize(text);
     let rest = strip_outline_number(&t);
     let numeral: String = t
@@ -498,7 +502,11 @@ fn match_section(text: &str) -> Option<(&'static str, bool)> {
     })
 }
 
-fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>) -> TableData {
+pub(crate) fn read_table(
+    sheet: &Sheet,
+    table: &schema::Table,
+    findings: &mut Vec<Finding>,
+) -> TableData {
     if let Some(f) = outdated(sheet, table) {
         findings.push(f);
         return TableData::default();
@@ -527,10 +535,11 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
                     format!("「{text}」中的逗号是千位分隔符，已按 {d} 读取。"),
                 )
                 .hint(format!("请直接填写 {d}，不加逗号。"))
-                .at(&sheet.name, Some(a1(r, c))),
+                .at(&sheet.name, Some(sheet.cell_name(r, c))),
             );
             value = Value::Number(d);
         } else if let Value::Number(_) = value
+            && !sheet.untyped
             && let Data::String(s) = sheet.get(r, c)
         {
             findings.push(
@@ -539,12 +548,12 @@ fn read_table(sheet: &Sheet, table: &schema::Table, findings: &mut Vec<Finding>)
                     format!("「{}」是以文本形式存储的数字，已按数值读取。", s.trim()),
                 )
                 .hint("请把单元格改为数值格式（选中后点单元格旁的感叹号，选「转换为数字」）。")
-                .at(&sheet.name, Some(a1(r, c))),
+                .at(&sheet.name, Some(sheet.cell_name(r, c))),
             );
         }
         data.values.insert((field.row, field.col), value);
         data.sources
-            .insert((field.row, field.col), CellRef::new(&sheet.name, r, c));
+            .insert((field.row, field.col), sheet.cell_ref(r, c));
     }
     findings.extend(compute_unvalued_totals(sheet, table, &cells, &mut data));
     blank_totals_over_blanks(table, &mut data);
@@ -591,11 +600,11 @@ fn outdated(sheet: &Sheet, table: &schema::Table) -> Option<Finding> {
                 format!(
                     "{}是2019年以前的统计表格式（{} 有「{label}」），不是国办公开办函〔2021〕30号规定的格式，未做数字校验。",
                     table.sheet,
-                    a1(r, c)
+                    sheet.cell_name(r, c)
                 ),
             )
             .hint("请用 nianbao new 生成的新模板重新填写。")
-            .at(&sheet.name, Some(a1(r, c))),
+            .at(&sheet.name, Some(sheet.cell_name(r, c))),
         );
     }
     if table.id != schema::TableId::T2 {
@@ -607,11 +616,11 @@ fn outdated(sheet: &Sheet, table: &schema::Table) -> Option<Finding> {
             Code::S2,
             format!(
                 "表二是2019年试行格式（{} 有「{label}」），各栏含义与2021年格式不同，不能换算。",
-                a1(r, c)
+                sheet.cell_name(r, c)
             ),
         )
         .hint("请用 nianbao new 生成的新模板按2021年格式重新填写表二（本年制发件数、本年废止件数、现行有效件数、本年处理决定数量、本年收费金额）。")
-        .at(&sheet.name, Some(a1(r, c))),
+        .at(&sheet.name, Some(sheet.cell_name(r, c))),
     )
 }
 
@@ -648,11 +657,11 @@ fn compute_unvalued_totals(
             format!(
                 "{}个「总计」单元格（{} 等）有公式但没有保存计算结果（由程序生成、未在 Excel 或 WPS 中打开保存过的工作簿常见），已按官方口径用各项之和计算。",
                 totals.len(),
-                a1(first.0, first.1)
+                sheet.cell_name(first.0, first.1)
             ),
         )
         .hint("在 Excel 或 WPS 中打开并保存一次即可消除本提示。")
-        .at(&sheet.name, Some(a1(first.0, first.1))),
+        .at(&sheet.name, Some(sheet.cell_name(first.0, first.1))),
     )
 }
 

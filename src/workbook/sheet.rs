@@ -29,6 +29,12 @@ pub struct Sheet {
     /// One past the last filled row and column inside the rectangle.
     end: (u32, u32),
     pub outside: Option<Outside>,
+    /// For a table read from a document: each row as printed (`第2个表格第12行`), so places are
+    /// named the way a clerk finds them in the document; empty for a worksheet (A1 names).
+    pub row_places: Vec<String>,
+    /// Every value is text (a document has no cell types): a number written as text is no
+    /// V4 here.
+    pub untyped: bool,
 }
 
 /// What a reader hands over for one cell.
@@ -51,6 +57,8 @@ impl Sheet {
             index: HashMap::new(),
             end: (0, 0),
             outside: None,
+            row_places: Vec::new(),
+            untyped: false,
         }
     }
 
@@ -110,6 +118,24 @@ impl Sheet {
             sheet.add(cell);
         }
         sheet.finish()
+    }
+
+    /// The cell as a clerk finds it again: `D12` in a worksheet, `第2个表格第12行第4列` in a
+    /// document.
+    pub fn cell_name(&self, row: u32, col: u32) -> String {
+        match self.row_places.get(row as usize) {
+            Some(p) => format!("{p}第{}列", col + 1),
+            None => crate::model::a1(row, col),
+        }
+    }
+
+    /// Where a value was read, for the report's sources.
+    pub fn cell_ref(&self, row: u32, col: u32) -> crate::model::CellRef {
+        let mut r = crate::model::CellRef::new(&self.name, row, col);
+        if !self.row_places.is_empty() {
+            r.place = Some(self.cell_name(row, col));
+        }
+        r
     }
 
     pub fn get(&self, row: u32, col: u32) -> &Data {
