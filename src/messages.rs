@@ -36,16 +36,30 @@ pub fn render_finding(f: &Finding) -> String {
     s
 }
 
+/// `3个工作簿`, `2份文档` or `3个工作簿和2份文档`: what was checked, named as the user filed it.
+fn inputs(checked: &[Checked]) -> String {
+    let documents = checked
+        .iter()
+        .filter(|c| crate::document::Kind::of(&c.file).is_some())
+        .count();
+    let workbooks = checked.len() - documents;
+    match (workbooks, documents) {
+        (w, 0) => format!("{w}个工作簿"),
+        (0, d) => format!("{d}份文档"),
+        (w, d) => format!("{w}个工作簿和{d}份文档"),
+    }
+}
+
 fn count(findings: &[&Finding], severity: Severity) -> usize {
     findings.iter().filter(|f| f.severity == severity).count()
 }
 
-/// `检查了 3 个工作簿：…` over the workbooks and every finding (theirs and the batch's).
+/// `检查了3个工作簿：…` over the inputs and every finding (theirs and the batch's).
 pub fn check_summary(checked: &[Checked], findings: &[&Finding]) -> String {
     let failed = checked.iter().filter(|c| c.has_errors()).count();
     format!(
-        "检查了{}个工作簿：{}个可以生成报告，{}个有错误；共{}个错误、{}个警告、{}个提示。",
-        checked.len(),
+        "检查了{}：{}个可以生成报告，{}个有错误；共{}个错误、{}个警告、{}个提示。",
+        inputs(checked),
         checked.len() - failed,
         failed,
         count(findings, Severity::Error),

@@ -10,6 +10,7 @@ mod aggregate;
 mod build;
 mod cli;
 mod copies;
+mod documents;
 mod docx;
 mod folder;
 mod formats;

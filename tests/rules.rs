@@ -571,6 +571,18 @@ fn text_corpus_no_false_t1_and_every_contradiction_found() {
 
 /// Codes whose fixture is in another test file: (code, file, test).
 const ELSEWHERE: &[(&str, &str, &str)] = &[
+    (
+        "D1",
+        "documents.rs",
+        "documents_that_are_not_reports_say_what_they_are",
+    ),
+    ("D2", "documents.rs", "a_page_without_table_four_names_it"),
+    (
+        "D3",
+        "documents.rs",
+        "tracked_changes_are_read_as_accepted_and_said",
+    ),
+    ("D4", "documents.rs", "a_scanned_pdf_is_one_finding"),
     ("F1", "rules.rs", "unreadable_missing_sheets_and_duplicates"),
     (
         "F2",

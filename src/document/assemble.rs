@@ -149,14 +149,26 @@ fn topic_title(text: &str) -> Option<(&str, &str)> {
 /// The title gives agency and year; the paragraphs after it (the preamble) the contact details.
 fn read_front(front: &[&Para], stem: &str, report: &mut Report, findings: &mut Vec<Finding>) {
     let texts: Vec<String> = front.iter().map(|p| clean_text(&p.text)).collect();
-    // The title may take several lines (`淮安市人民政府` / `2024年政府信息公开工作年度报告`).
-    let end = texts.iter().position(|t| t.contains(TITLE_END));
-    let (title, preamble) = match end {
-        // `2024年政府信息公开…` alone: the agency is the line above.
-        Some(e) if e > 0 && texts[e].starts_with(|c: char| c.is_ascii_digit()) => {
-            (texts[e - 1..=e].concat(), &texts[e + 1..])
-        }
-        Some(e) => (texts[e].clone(), &texts[e + 1..]),
+    // The title may take two or three lines (`淮安市人民政府` / `2024年政府信息公开工作年度报告`,
+    // `××局2025年` / `政府信息公开工作年度报告`): the shortest run of lines ending at the first
+    // that completes it, preferring one that names the year.
+    let window = (0..texts.len()).find_map(|e| {
+        let runs: Vec<usize> = (e.saturating_sub(2)..=e).rev().collect();
+        let holds = |s: &usize| texts[*s..=e].concat().contains(TITLE_END);
+        let dated =
+            |s: &&usize| parse_title(&texts[**s..=e].concat()).is_some_and(|(_, y)| y.is_some());
+        let first = runs.iter().find(|s| holds(s))?;
+        Some((
+            *runs
+                .iter()
+                .filter(|s| holds(s))
+                .find(dated)
+                .unwrap_or(first),
+            e,
+        ))
+    });
+    let (title, preamble) = match window {
+        Some((s, e)) => (texts[s..=e].concat(), &texts[e + 1..]),
         None => (String::new(), &texts[..]),
     };
     let (agency, year) = parse_title(&title)

@@ -299,7 +299,17 @@ impl Walker {
             .filter(|b| matches!(b, Block::Table(_)))
             .count();
         self.first_revision = Some(match self.tables.last() {
-            Some(t) => format!("第{}个表格第{}行", tables + 1, t.rows.len().max(1)),
+            Some(t) => {
+                let row = format!("第{}个表格第{}行", tables + 1, t.rows.len().max(1));
+                match t.rows.last() {
+                    // The open cell is the last pushed; its grid column follows the spans before.
+                    Some((before, cells)) if !cells.is_empty() => {
+                        let spans: usize = cells[..cells.len() - 1].iter().map(|c| c.span).sum();
+                        format!("{row}第{}列", before + spans + 1)
+                    }
+                    _ => row,
+                }
+            }
             None => format!("第{}段", self.body_paras + 1),
         });
     }

@@ -4,14 +4,66 @@
 //! the smallest element holding the section headings and the tables; tables expanded from
 //! `rowspan`/`colspan` into the grid, with label text split over `<p>`, `<span>` and `&nbsp;`
 //! joined, and the empty spacer rows and columns Word leaves in pasted tables dropped.
-//! Every walk is iterative (ego-tree's `traverse`), so nesting depth costs no stack.
+//! Every walk is iterative (ego-tree's `traverse`), so nesting depth costs no stack; the
+//! depth itself is bounded before html5ever sees the page, whose tree building checks the open
+//! elements on each start tag and so takes time quadratic in the nesting.
 
 use ego_tree::NodeRef;
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
 
 use super::{Block, Doc, Grid, Para, Refusal, clean_text};
+use crate::finding::{Code, Finding};
 use crate::limits;
+
+/// Far deeper than any CMS page (browsers themselves stop nesting at 512).
+const MAX_NESTING: usize = 512;
+
+/// Elements that never hold others, and those whose end tag pages often leave out: neither
+/// deepens the nesting `nesting` counts.
+const FLAT: [&str; 22] = [
+    "br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source", "embed",
+    "param", "track", "p", "li", "td", "th", "tr", "option", "dt", "dd",
+];
+
+/// The deepest nesting of start tags over end tags, roughly as a parser would open them.
+fn nesting(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|b| *b == b'<') {
+        i += at + 1;
+        let rest = &bytes[i..];
+        if rest.starts_with(b"!--") {
+            match text[i..].find("-->") {
+                Some(end) => i += end + 3,
+                None => break,
+            }
+            continue;
+        }
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let name_len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 || !rest[0].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = text[i..i + name_len].to_ascii_lowercase();
+        // A tag is short; looking further for its `>` would make a page of `<a<a<a` quadratic.
+        let head = &rest[..rest.len().min(4096)];
+        let end = head.iter().position(|b| *b == b'>').unwrap_or(head.len());
+        let closed = end > 0 && rest[end - 1] == b'/';
+        if !closed && !FLAT.contains(&name.as_str()) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        }
+    }
+    deepest
+}
 
 /// Elements whose start or end ends a line of text.
 const BLOCKS: [&str; 22] = [
@@ -45,6 +97,15 @@ const SKIPPED: [&str; 8] = [
 
 pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
     let text = decode(bytes);
+    if nesting(&text) > MAX_NESTING {
+        return Err(Box::new(
+            Finding::new(
+                Code::F4,
+                format!("网页的元素嵌套超过{MAX_NESTING}层，不是正常的报告页面，未读取。"),
+            )
+            .hint("请在浏览器中打开该页面，另存为「网页，仅 HTML」后再试，或改用报告的 PDF、Word 文件。"),
+        ));
+    }
     let html = Html::parse_document(&text);
     let root = html.tree.root();
     let content = content_root(root).unwrap_or(root);
@@ -319,4 +380,23 @@ fn cell_text(td: NodeRef<'_, Node>) -> String {
         }
     });
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nesting;
+
+    #[test]
+    fn nesting_counts_open_elements_not_void_or_unclosed_ones() {
+        assert_eq!(
+            nesting("<html><body><div><p>一<br>二<p>三</div></body></html>"),
+            3
+        );
+        assert_eq!(
+            nesting("<div><img src=x /><!-- <div><div> --><span>a</span></div>"),
+            2
+        );
+        assert_eq!(nesting(&"<div>".repeat(600)), 600);
+        assert_eq!(nesting(&"<a<a".repeat(10_000)), 20_000);
+    }
 }

@@ -180,7 +180,7 @@ impl Finding {
     /// Whether the file as a whole could not be read (nothing in it was checked).
     pub fn refuses_file(&self) -> bool {
         match self.code {
-            Code::F2 | Code::F3 | Code::F4 | Code::F5 => true,
+            Code::F2 | Code::F3 | Code::F4 | Code::F5 | Code::D1 | Code::D4 => true,
             Code::F1 => self.sheet.is_none(),
             _ => false,
         }

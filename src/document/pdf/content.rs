@@ -111,9 +111,6 @@ impl<'a> Interpreter<'a> {
         base: Matrix,
         depth: usize,
     ) {
-        let Ok(ops) = lopdf::content::Content::decode(content) else {
-            return;
-        };
         let mut state = State {
             ctm: base,
             font: None,
@@ -129,7 +126,8 @@ impl<'a> Interpreter<'a> {
         let mut tlm = IDENTITY;
         let mut path: Vec<Vec<(f32, f32)>> = Vec::new();
         let mut curved = false;
-        for op in &ops.operations {
+        for op in operations(content).flatten() {
+            let op = &op;
             if !self.budget.op() {
                 return;
             }
@@ -455,12 +453,115 @@ fn decode(font: &Font, code: u32, bytes: &[u8]) -> Option<String> {
         && !text.is_empty()
         && !text.contains('\u{FFFD}')
     {
-        return Some(text);
+        return Some(unradical(text));
     }
     if let Some(simple) = &font.simple {
         return simple.get(&(code as u8)).cloned();
     }
     None
+}
+
+/// Bytes of content decoded at a time: lopdf holds every operation of what it decodes, several
+/// hundred bytes each, so a 16 MB stream decoded whole would take gigabytes.
+const CHUNK: usize = 128 * 1024;
+
+/// The operations of `content`, decoded a chunk at a time so memory stays flat whatever the
+/// stream's size. A chunk ends after an operator; one that does not parse whole (the cut fell
+/// in a string or an inline image) is retried twice as long, and the last is decoded leniently.
+fn operations(content: &[u8]) -> impl Iterator<Item = Vec<lopdf::content::Operation>> + '_ {
+    let mut rest = content;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut size = CHUNK;
+        loop {
+            let Some(cut) = operator_end(rest, size) else {
+                let ops = lopdf::content::Content::decode(rest).map(|c| c.operations);
+                rest = &[];
+                return Some(ops.unwrap_or_default());
+            };
+            if let Ok(c) = lopdf::content::Content::decode_strict(&rest[..cut]) {
+                rest = &rest[cut..];
+                return Some(c.operations);
+            }
+            size = size.saturating_mul(2);
+        }
+    })
+}
+
+/// The first place at or after `from` that follows an operator (a short run of letters between
+/// whitespace), or `None` when the stream ends first.
+fn operator_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let space = |b: u8| b" \t\r\n".contains(&b);
+    let operator = |b: u8| b.is_ascii_alphabetic() || b"*'\"".contains(&b);
+    let mut p = from;
+    while p < bytes.len() {
+        if space(bytes[p]) {
+            let start = bytes[..p]
+                .iter()
+                .rposition(|b| !operator(*b))
+                .map_or(0, |i| i + 1);
+            let len = p - start;
+            if (1..=3).contains(&len) && start > 0 && space(bytes[start - 1]) {
+                return Some(p + 1);
+            }
+        }
+        p += 1;
+    }
+    None
+}
+
+/// Radicals supplement forms that simplified text shows as the ideograph they look like
+/// (Unicode's EquivalentUnifiedIdeograph, the entries simplified Chinese meets).
+const RADICALS: [(char, char); 26] = [
+    ('⺠', '民'),
+    ('⻔', '门'),
+    ('⻓', '长'),
+    ('⻢', '马'),
+    ('⻅', '见'),
+    ('⻆', '角'),
+    ('⻉', '贝'),
+    ('⻋', '车'),
+    ('⻚', '页'),
+    ('⻛', '风'),
+    ('⻜', '飞'),
+    ('⻣', '骨'),
+    ('⻥', '鱼'),
+    ('⻦', '鸟'),
+    ('⻩', '黄'),
+    ('⻬', '齐'),
+    ('⻮', '齿'),
+    ('⻰', '龙'),
+    ('⻳', '龟'),
+    ('⻙', '韦'),
+    ('⻄', '西'),
+    ('⻘', '青'),
+    ('⻝', '食'),
+    ('⻤', '鬼'),
+    ('⻨', '麦'),
+    ('⺼', '月'),
+];
+
+/// Kangxi radicals (U+2F00…) and radicals supplement forms as the ideographs they look like:
+/// fonts share one glyph between `⼀` and `一`, and some producers' maps (Chromium's) name the
+/// radical. NFKC maps the Kangxi block; other text is left as printed (full-width punctuation).
+fn unradical(text: String) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    if !text.chars().any(|c| ('\u{2E80}'..='\u{2FDF}').contains(&c)) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if let Some((_, u)) = RADICALS.iter().find(|(r, _)| *r == c) {
+            out.push(*u);
+        } else if ('\u{2F00}'..='\u{2FDF}').contains(&c) {
+            out.extend(std::iter::once(c).nfkc());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, budget: &mut Budget) -> Font<'a> {
@@ -473,9 +574,21 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, budget: &mut Budget) -
         .and_then(Object::as_name)
         .unwrap_or(b"");
     let limit = budget.stream_limit();
-    let map = match dict.get_font_encoding_with_limit(doc, limit) {
-        Ok(e @ lopdf::Encoding::UnicodeMapEncoding(_)) => Some(e),
-        _ => None,
+    // lopdf prefers /Encoding to /ToUnicode; the map says what the text is, so it comes first
+    // (Chromium's Type 3 fonts have both, and only the map is text).
+    let map = if dict.has(b"ToUnicode") {
+        let mut only_map = dict.clone();
+        only_map.remove(b"Encoding");
+        only_map.set("Encoding", Object::Name(b"Identity-H".to_vec()));
+        match only_map.get_font_encoding_with_limit(doc, limit) {
+            // The map is owned: moved out, it no longer borrows the copied dictionary.
+            Ok(lopdf::Encoding::UnicodeMapEncoding(m)) => {
+                Some(lopdf::Encoding::UnicodeMapEncoding(m))
+            }
+            _ => None,
+        }
+    } else {
+        None
     };
     if subtype == b"Type0" {
         let descendant = dict
@@ -503,11 +616,22 @@ fn load_font<'a>(doc: &'a Document, dict: &'a Dictionary, budget: &mut Budget) -
         };
     }
     let first = dict.get(b"FirstChar").and_then(Object::as_i64).unwrap_or(0);
+    // Type 3 glyph space is its /FontMatrix; widths are kept in thousandths of text space.
+    let unit = match subtype {
+        b"Type3" => dict
+            .get(b"FontMatrix")
+            .and_then(Object::as_array)
+            .ok()
+            .and_then(|m| m.first())
+            .and_then(|v| v.as_float().ok())
+            .map_or(1.0, |a| a * 1000.0),
+        _ => 1.0,
+    };
     let mut widths = HashMap::new();
     if let Ok(w) = dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
         for (i, o) in w.iter().enumerate().take(256) {
             if let Ok(v) = doc.dereference(o).and_then(|(_, o)| o.as_float()) {
-                widths.insert((first + i as i64) as u32, v);
+                widths.insert((first + i as i64) as u32, v * unit);
             }
         }
     }
@@ -558,5 +682,48 @@ fn cid_widths(doc: &Document, w: &[Object], out: &mut HashMap<u32, f32>) {
             }
             _ => break,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn whole(content: &[u8]) -> Vec<String> {
+        let ops = lopdf::content::Content::decode(content).unwrap().operations;
+        ops.iter().map(|o| format!("{o:?}")).collect()
+    }
+
+    fn chunked(content: &[u8]) -> Vec<String> {
+        operations(content)
+            .flatten()
+            .map(|o| format!("{o:?}"))
+            .collect()
+    }
+
+    #[test]
+    fn chunked_decoding_gives_the_operations_of_the_whole_stream() {
+        // Strings and hex strings that hold what looks like an operator between spaces, so
+        // some cuts fall inside them and are retried longer.
+        let mut content = Vec::new();
+        for i in 0..40_000 {
+            content.extend_from_slice(
+                format!("BT /F1 12 Tf {i} 700 Td (a Tj\nb ) Tj <4e2d Tj\n56fd> Tj ET\n").as_bytes(),
+            );
+        }
+        assert!(content.len() > 4 * CHUNK);
+        assert_eq!(chunked(&content), whole(&content));
+    }
+
+    #[test]
+    fn a_cut_never_splits_operands_from_their_operator() {
+        let content = b"1 0 0 1 50 60 cm 0 0 m\n100 0 l S".repeat(20_000);
+        assert_eq!(chunked(&content), whole(&content));
+    }
+
+    #[test]
+    fn kangxi_and_supplement_radicals_read_as_ideographs() {
+        assert_eq!(unradical("⼀⼈⻘⽯镇".to_string()), "一人青石镇");
+        assert_eq!(unradical("（一）".to_string()), "（一）");
     }
 }
