@@ -33,6 +33,16 @@ pub fn section_heading(key: &str) -> Option<&'static str> {
     SECTIONS.iter().find(|(k, _)| *k == key).map(|(_, h)| *h)
 }
 
+/// The per-agency output workbook's sheet of the published text (title, preamble, headings,
+/// paragraphs, one per row); read back as a document when a workbook has no input sheets.
+pub const SHEET_PUBLISHED: &str = "报告正文";
+
+/// The line of the published text sheet that stands where a table is printed, pointing to the
+/// table's own sheet; read back, the table is put in its place.
+pub fn published_pointer(sheet: &str) -> String {
+    format!("（见工作表「{sheet}」）")
+}
+
 /// Sheet names and the labels of the input workbook's 基本信息 sheet (our contract with offices).
 pub mod input {
     pub const SHEET_INFO: &str = "基本信息";

@@ -350,14 +350,14 @@ fn readback_matches(file: &Path, expected: &Report, prose_exact: bool) {
 }
 
 #[test]
-fn nianbaos_own_pdf_html_and_docx_read_back_as_built() {
+fn nianbaos_own_pdf_html_docx_and_xlsx_read_back_as_built() {
     let (ws, _, dir) = samples_built_with(&["--docx", "--html-fragment"]);
     let lo = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(ws.path().join("input")).unwrap() {
         let input = entry.unwrap().path();
         let expected = read_file(&input).report;
         let agency = expected.info.agency.clone();
-        for ext in ["pdf", "html", "片段.html", "docx"] {
+        for ext in ["pdf", "html", "片段.html", "docx", "xlsx"] {
             readback_matches(&dir.join(format!("{agency}.{ext}")), &expected, true);
         }
         // Other producers, other layouts: LibreOffice's PDF of the DOCX, Chromium's of the page.
@@ -366,10 +366,10 @@ fn nianbaos_own_pdf_html_and_docx_read_back_as_built() {
             .args(["--headless", "--convert-to", "pdf", "--outdir"])
             .arg(lo.path())
             .arg(&docx)
-            .output();
-        if status.is_ok_and(|o| o.status.success()) {
-            readback_matches(&lo.path().join(format!("{agency}.pdf")), &expected, true);
-        }
+            .output()
+            .expect("soffice (.ci/run installs libreoffice-writer-nogui)");
+        assert!(status.status.success(), "{status:?}");
+        readback_matches(&lo.path().join(format!("{agency}.pdf")), &expected, true);
         let printed = lo.path().join(format!("{agency}-chromium.pdf"));
         let status = std::process::Command::new("chromium")
             .args([
@@ -380,10 +380,10 @@ fn nianbaos_own_pdf_html_and_docx_read_back_as_built() {
             ])
             .arg(format!("--print-to-pdf={}", printed.display()))
             .arg(dir.join(format!("{agency}.html")))
-            .output();
-        if status.is_ok_and(|o| o.status.success()) && printed.exists() {
-            readback_matches(&printed, &expected, false);
-        }
+            .output()
+            .expect("chromium (.ci/run installs it)");
+        assert!(status.status.success() && printed.exists(), "{status:?}");
+        readback_matches(&printed, &expected, false);
     }
 }
 

@@ -5,8 +5,9 @@ pub(crate) mod guard;
 pub mod labels;
 mod locate;
 pub mod near;
+mod published;
 pub mod read;
 pub(crate) mod sheet;
 mod typed;
 
-pub use read::{ReadOutcome, read_bytes, read_file};
+pub use read::{ReadOutcome, read_bytes, read_file, read_named};

@@ -35,7 +35,7 @@ pub fn read_file(path: &Path) -> ReadOutcome {
         Ok(bytes)
     });
     match read {
-        Ok(bytes) => read_bytes(&bytes),
+        Ok(bytes) => read_named(&bytes, &stem(path)),
         Err(e) => refused(
             Finding::new(
                 Code::F1,
@@ -47,6 +47,12 @@ pub fn read_file(path: &Path) -> ReadOutcome {
 }
 
 pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
+    read_named(bytes, "")
+}
+
+/// Reads a workbook's bytes; `stem` (the file name without extension) names the agency and year
+/// of a published workbook whose text has no title.
+pub fn read_named(bytes: &[u8], stem: &str) -> ReadOutcome {
     let mut book = match guard::inspect(bytes).and_then(|c| Book::open(bytes, c)) {
         Ok(book) => book,
         Err(f) => return refused(*f),
@@ -54,6 +60,9 @@ pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
     let mut findings = Vec::new();
     let mut report = Report::default();
     let names = book.names();
+    if let Some(doc) = published(&mut book, &names) {
+        return crate::document::assemble(doc, stem);
+    }
     let mut open = |wanted: &str, rect: Rect, findings: &mut Vec<Finding>| -> Option<Sheet> {
         let Some(name) = names.iter().find(|n| normalize(n) == normalize(wanted)) else {
             findings.push(
@@ -92,6 +101,34 @@ pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
         }
     }
     ReadOutcome { report, findings }
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// A workbook laid out as the published report (nianbao's own output: the text sheet and the
+/// table sheets, no input sheets) as a document, so it reads back like the report's PDF does.
+fn published(book: &mut Book, names: &[String]) -> Option<crate::document::Doc> {
+    let has = |wanted: &str| names.iter().any(|n| normalize(n) == normalize(wanted));
+    if has(input::SHEET_INFO) || has(input::SHEET_TEXT) || !has(schema::SHEET_PUBLISHED) {
+        return None;
+    }
+    let mut sheets = Vec::new();
+    for name in names {
+        let rect = if normalize(name) == normalize(schema::SHEET_PUBLISHED) {
+            limits::TEXT_RECT
+        } else {
+            limits::TABLE_RECT
+        };
+        // A sheet that cannot be read is one the document lacks: assemble says what is missing.
+        if let Ok(sheet) = book.sheet(name, rect) {
+            sheets.push(sheet);
+        }
+    }
+    Some(super::published::document(&sheets))
 }
 
 /// A workbook opened by the reader its container calls for.

@@ -85,7 +85,7 @@ const TEXT_WIDTH: f64 = 72.0;
 /// The report as published (the rendered document: preamble, numbered headings, paragraphs),
 /// one paragraph per row, each row as tall as its wrapped text, fitted to the page's width.
 fn write_text_sheet(wb: &mut Workbook, document: &Document) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("报告正文")?;
+    let ws = wb.add_worksheet().set_name(schema::SHEET_PUBLISHED)?;
     let title_format = Format::new()
         .set_bold()
         .set_font_size(14)
@@ -113,7 +113,7 @@ fn write_text_sheet(wb: &mut Workbook, document: &Document) -> Result<(), XlsxEr
             Block::Paragraph(p) => put(ws, p, &body, 11.0)?,
             Block::Table(grid) => {
                 let sheet = schema::table(grid.id).sheet;
-                put(ws, &format!("（见工作表「{sheet}」）"), &body, 11.0)?
+                put(ws, &schema::published_pointer(sheet), &body, 11.0)?
             }
             Block::PageBreak => {}
         }
