@@ -49,7 +49,13 @@ pub struct HtmlTable {
     pub body: Vec<Vec<HtmlCell>>,
     /// Relative column widths in percent.
     pub widths: Vec<f32>,
+    /// Short enough to print on one page: kept from breaking, so a caption row is never left
+    /// alone at the foot of a page.
+    pub keep_together: bool,
 }
+
+/// Rows a table may have and still be kept on one printed page (表二 has 17, 表四 4).
+const ONE_PAGE_ROWS: usize = 24;
 
 #[derive(Serialize)]
 pub struct HtmlCell {
@@ -147,6 +153,7 @@ fn table(grid: &Grid) -> HtmlTable {
     HtmlTable {
         key: t.key,
         caption: t.heading(),
+        keep_together: head.len() + body.len() <= ONE_PAGE_ROWS,
         head,
         body,
         widths: t

@@ -23,6 +23,7 @@ mod labels;
 mod office;
 mod pdf_layout;
 mod prints;
+mod readback;
 mod rules;
 mod samples;
 mod status;

@@ -526,15 +526,6 @@ fn unreadable_missing_sheets_and_duplicates() {
 }
 
 /// The paragraphs of a corpus file (one per line, `#` comments).
-fn corpus(name: &str) -> Vec<String> {
-    std::fs::read_to_string(repo().join("tests/fixtures/corpus").join(name))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(str::to_string)
-        .collect()
-}
-
 fn t1_of(paragraph: &str) -> Vec<nianbao::finding::Finding> {
     let mut report = base();
     report.text.get_mut("overview").unwrap()[0].paragraphs = vec![nianbao::model::Paragraph {
@@ -583,6 +574,11 @@ const ELSEWHERE: &[(&str, &str, &str)] = &[
         "tracked_changes_are_read_as_accepted_and_said",
     ),
     ("D4", "documents.rs", "a_scanned_pdf_is_one_finding"),
+    (
+        "D5",
+        "readback.rs",
+        "a_printed_number_that_runs_into_the_next_cell_is_not_read_as_either",
+    ),
     ("F1", "rules.rs", "unreadable_missing_sheets_and_duplicates"),
     (
         "F2",

@@ -193,6 +193,23 @@ pub fn assert_same_values(got: &Report, expected: &Report, context: &str) {
     }
 }
 
+/// The same agency, year and table values.
+pub fn assert_same_report(got: &Report, expected: &Report, what: &str) {
+    assert_eq!(got.info.agency, expected.info.agency, "{what}");
+    assert_eq!(got.info.year, expected.info.year, "{what}");
+    assert_same_values(got, expected, what);
+}
+
+/// The lines of a corpus under tests/fixtures/corpus, without comments and blank lines.
+pub fn corpus(name: &str) -> Vec<String> {
+    std::fs::read_to_string(repo().join("tests/fixtures/corpus").join(name))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect()
+}
+
 /// The input workbook for `report`, as the crate writes it.
 pub fn workbook_bytes(report: &Report) -> Vec<u8> {
     blank::write_input(report).unwrap()

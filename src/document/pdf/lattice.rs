@@ -19,11 +19,24 @@ pub struct Table {
     /// The cell each grid position belongs to (`usize::MAX` outside every cell).
     owner: Vec<usize>,
     glyphs: Vec<Vec<Glyph>>,
+    /// Words a column rule cuts: the grid row, the column left of the rule, the word.
+    crossings: Vec<(usize, usize, String)>,
 }
 
 impl Table {
     pub fn top(&self) -> f32 {
         self.ys[0]
+    }
+
+    /// One framed cell: a box around text, or the first row of a table the page break cut.
+    pub fn is_box(&self) -> bool {
+        self.cells.len() < 2
+    }
+
+    /// Whether `next` could continue this table: the same left and right edges.
+    pub fn edges_match(&self, next: &Table) -> bool {
+        let last = |t: &Table| *t.xs.last().unwrap_or(&0.0);
+        (self.xs[0] - next.xs[0]).abs() <= 3.0 && (last(self) - last(next)).abs() <= 3.0
     }
 
     fn bottom(&self) -> f32 {
@@ -41,18 +54,30 @@ impl Table {
         self.xs.len() - 1
     }
 
-    /// Puts each glyph into the cell that holds its centre.
+    /// Puts each glyph into the cell that holds its centre, and notes every word a column rule
+    /// cuts (a number set wider than its cell runs into the next one: read either way, a digit
+    /// would change cells unseen).
     pub fn fill(&mut self, glyphs: Vec<Glyph>) {
+        let mut placed: Vec<(usize, usize, Glyph)> = Vec::new();
         for g in glyphs {
             let (cx, cy) = (g.x + g.width / 2.0, g.y - g.size * 0.35);
             let (Some(r), Some(c)) = (band(&self.ys, cy), band(&self.xs, cx)) else {
                 continue;
             };
-            let owner = self.owner[r * self.cols() + c];
-            if let Some(cell) = self.glyphs.get_mut(owner) {
-                cell.push(g);
+            if self.owner[r * self.cols() + c] < self.glyphs.len() {
+                placed.push((r, c, g));
             }
         }
+        self.crossings = crossings(&mut placed, &self.owner, self.cols());
+        for (r, c, g) in placed {
+            let owner = self.owner[r * self.cols() + c];
+            self.glyphs[owner].push(g);
+        }
+    }
+
+    /// The words a column rule cuts, with the page's place of each.
+    pub fn crossings(&self) -> &[(usize, usize, String)] {
+        &self.crossings
     }
 
     /// Each cell's text at its top-left grid position: lines top to bottom, glyphs left to right.
@@ -63,6 +88,43 @@ impl Table {
             .map(|(&(r0, c0, ..), glyphs)| ((r0, c0), cell_text(glyphs)))
             .collect()
     }
+}
+
+/// Runs of touching glyphs on one baseline whose glyphs fall into different cells of one row.
+/// Cells keep their text off the rules by a padding, so neighbours across a rule never touch.
+fn crossings(
+    placed: &mut [(usize, usize, Glyph)],
+    owner: &[usize],
+    cols: usize,
+) -> Vec<(usize, usize, String)> {
+    placed.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.2.y.total_cmp(&b.2.y))
+            .then(a.2.x.total_cmp(&b.2.x))
+    });
+    let touching = |a: &Glyph, b: &Glyph| {
+        (a.y - b.y).abs() <= a.size.max(b.size) * 0.1
+            && b.x - (a.x + a.width) < a.size.min(b.size) * 0.12
+            && b.x >= a.x
+    };
+    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=placed.len() {
+        let run_ends = i == placed.len()
+            || placed[i].0 != placed[i - 1].0
+            || !touching(&placed[i - 1].2, &placed[i].2);
+        if !run_ends {
+            continue;
+        }
+        let run = &placed[start..i];
+        let cell = |p: &(usize, usize, Glyph)| owner[p.0 * cols + p.1];
+        if let Some(cut) = run.windows(2).find(|w| cell(&w[0]) != cell(&w[1])) {
+            let word: String = run.iter().map(|p| p.2.text.as_str()).collect();
+            out.push((cut[0].0, cut[0].1, word));
+        }
+        start = i;
+    }
+    out
 }
 
 fn band(bounds: &[f32], v: f32) -> Option<usize> {
@@ -262,7 +324,7 @@ fn build(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
         .iter()
         .map(|r| index.get(r).copied().unwrap_or(usize::MAX))
         .collect();
-    if cells.len() < 2 {
+    if cells.is_empty() {
         return None;
     }
     let glyphs = vec![Vec::new(); cells.len()];
@@ -272,6 +334,7 @@ fn build(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
         cells,
         owner,
         glyphs,
+        crossings: Vec::new(),
     })
 }
 
@@ -303,8 +366,7 @@ pub fn join_continued(
             .and_then(|g| g.last())
             .is_some_and(|(p, prev)| {
                 *p + 1 == page
-                    && (prev.xs[0] - t.xs[0]).abs() <= 3.0
-                    && (prev.xs.last().unwrap_or(&0.0) - t.xs.last().unwrap_or(&0.0)).abs() <= 3.0
+                    && prev.edges_match(&t)
                     && !paras.iter().any(|(pp, y)| {
                         (*pp == *p && *y > prev.bottom()) || (*pp == page && *y < t.top())
                     })
@@ -356,4 +418,73 @@ fn grid_of(parts: &[(usize, Table)]) -> ((usize, f32), Grid) {
         .map(|(p, t)| (*p, t.top()))
         .unwrap_or_default();
     (key, grid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(horizontal: bool, pos: f32, from: f32, to: f32) -> Rule {
+        Rule {
+            horizontal,
+            pos,
+            from,
+            to,
+        }
+    }
+
+    /// A grid of `xs` by `ys`, every cell ruled.
+    fn grid(xs: &[f32], ys: &[f32]) -> Vec<Rule> {
+        let (x0, x1) = (xs[0], xs[xs.len() - 1]);
+        let (y0, y1) = (ys[0], ys[ys.len() - 1]);
+        let mut rules: Vec<Rule> = ys.iter().map(|y| rule(true, *y, x0, x1)).collect();
+        rules.extend(xs.iter().map(|x| rule(false, *x, y0, y1)));
+        rules
+    }
+
+    fn glyph(x: f32, text: &str) -> Glyph {
+        Glyph {
+            x,
+            y: 115.0,
+            width: 5.0,
+            size: 10.0,
+            text: text.into(),
+        }
+    }
+
+    fn digits(x: f32, text: &str) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| glyph(x + 5.0 * i as f32, &c.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_number_run_across_a_rule_is_a_crossing() {
+        let mut t = tables(&grid(&[100.0, 130.0, 160.0], &[100.0, 120.0])).remove(0);
+        // 「32387」 from x 110 to 135 runs over the rule at 130 into 「98」 set at 135.
+        let mut glyphs = digits(110.0, "32387");
+        glyphs.extend(digits(135.0, "98"));
+        t.fill(glyphs);
+        assert_eq!(t.crossings(), &[(0, 0, "3238798".to_string())]);
+    }
+
+    #[test]
+    fn numbers_kept_inside_their_cells_are_not_crossings() {
+        let mut t = tables(&grid(&[100.0, 130.0, 160.0], &[100.0, 120.0])).remove(0);
+        let mut glyphs = digits(105.0, "3238");
+        glyphs.extend(digits(138.0, "98"));
+        t.fill(glyphs);
+        assert!(t.crossings().is_empty());
+        assert_eq!(t.texts()[0].1, "3238");
+        assert_eq!(t.texts()[1].1, "98");
+    }
+
+    #[test]
+    fn a_framed_box_is_a_one_cell_table() {
+        let t = tables(&grid(&[100.0, 400.0], &[700.0, 720.0])).remove(0);
+        assert!(t.is_box());
+        let next = tables(&grid(&[100.0, 250.0, 400.0], &[60.0, 80.0, 100.0])).remove(0);
+        assert!(!next.is_box() && t.edges_match(&next));
+    }
 }

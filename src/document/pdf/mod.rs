@@ -121,11 +121,17 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
     let mut out = Doc::default();
     let mut tables: Vec<(usize, lattice::Table)> = Vec::new();
     let mut lines: Vec<flow::Line> = Vec::new();
-    for (n, (page, w, h)) in pages.into_iter().enumerate() {
-        let found = lattice::tables(&page.rules);
+    let mut found: Vec<Vec<lattice::Table>> = pages
+        .iter()
+        .map(|(p, ..)| lattice::tables(&p.rules))
+        .collect();
+    keep_cut_rows(&mut found);
+    for (n, ((page, w, h), found)) in pages.into_iter().zip(found).enumerate() {
         let (inside, outside) = lattice::split_glyphs(page.glyphs, &found);
         for (mut t, glyphs) in found.into_iter().zip(inside) {
             t.fill(glyphs);
+            out.findings
+                .extend(t.crossings().iter().map(|c| crossing(n, c)));
             tables.push((n, t));
         }
         lines.extend(flow::lines(outside, n, w, h, &tables_tops(&tables, n)));
@@ -142,6 +148,28 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
         );
     }
     Ok(out)
+}
+
+/// A single framed cell is a table only where a page break cut a table after its first row
+/// (a caption row spanning it, alone at the foot of the page): the page's last table, continued
+/// at the top of the next page between the same edges. Any other box is left to the text.
+fn keep_cut_rows(found: &mut [Vec<lattice::Table>]) {
+    for n in 0..found.len() {
+        let next_first_edges = |t: &lattice::Table| {
+            found
+                .get(n + 1)
+                .and_then(|next| next.first())
+                .is_some_and(|f| t.edges_match(f))
+        };
+        let last = found[n].len().saturating_sub(1);
+        let keep: Vec<bool> = found[n]
+            .iter()
+            .enumerate()
+            .map(|(i, t)| !t.is_box() || (i == last && next_first_edges(t)))
+            .collect();
+        let mut keep = keep.into_iter();
+        found[n].retain(|_| keep.next().unwrap_or(false));
+    }
 }
 
 /// Where on page `n` each table starts, so text above and below it keeps its order.
@@ -211,6 +239,21 @@ fn page_resources(doc: &Document, id: lopdf::ObjectId) -> Option<&lopdf::Diction
     None
 }
 
+/// D5: a word printed across a column rule of a table on page `page` (0-based).
+fn crossing(page: usize, (row, col, word): &(usize, usize, String)) -> Finding {
+    Finding::new(
+        Code::D5,
+        format!(
+            "第{}页表格第{}行，「{word}」越过第{}列与第{}列之间的边线，印到了相邻的格里，这两格的数字无法确定，读出的数字不可靠。",
+            page + 1,
+            row + 1,
+            col + 1,
+            col + 2
+        ),
+    )
+    .hint("请加宽该列或缩小表格字号，让每个数字都在自己的格内，重新生成 PDF 后再发布；核对时以原始数据为准。")
+}
+
 fn encrypted() -> Refusal {
     Box::new(
         Finding::new(Code::F3, "PDF 设置了密码或权限加密，无法读取其中的文字。")
@@ -229,4 +272,63 @@ fn no_text(pages: usize, glyphs: usize, unmapped: usize) -> Refusal {
             "请向发布单位索取 Word 原文件或有文字层的 PDF（WPS、Word 中「另存为 PDF」），不要用扫描件。",
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content::Rule;
+    use super::*;
+
+    fn boxed(x0: f32, x1: f32, y0: f32, y1: f32) -> Vec<Rule> {
+        let h = |pos| Rule {
+            horizontal: true,
+            pos,
+            from: x0,
+            to: x1,
+        };
+        let v = |pos| Rule {
+            horizontal: false,
+            pos,
+            from: y0,
+            to: y1,
+        };
+        vec![h(y0), h(y1), v(x0), v(x1)]
+    }
+
+    fn two_cells(x0: f32, x1: f32, y0: f32, y1: f32) -> Vec<Rule> {
+        let mut rules = boxed(x0, x1, y0, y1);
+        rules.push(Rule {
+            horizontal: false,
+            pos: (x0 + x1) / 2.0,
+            from: y0,
+            to: y1,
+        });
+        rules
+    }
+
+    #[test]
+    fn a_caption_row_cut_off_by_the_page_break_stays_a_table() {
+        let mut found = vec![
+            lattice::tables(&boxed(90.0, 500.0, 780.0, 800.0)),
+            lattice::tables(&two_cells(90.0, 500.0, 60.0, 90.0)),
+        ];
+        keep_cut_rows(&mut found);
+        assert_eq!((found[0].len(), found[1].len()), (1, 1));
+    }
+
+    #[test]
+    fn other_framed_boxes_are_left_to_the_text() {
+        let mut mid = lattice::tables(&boxed(90.0, 500.0, 300.0, 340.0));
+        mid.extend(lattice::tables(&two_cells(90.0, 500.0, 400.0, 440.0)));
+        let mut found = vec![
+            mid,
+            // Last on its page, but the next page's table has other edges.
+            lattice::tables(&boxed(90.0, 500.0, 780.0, 800.0)),
+            lattice::tables(&two_cells(120.0, 480.0, 60.0, 90.0)),
+        ];
+        keep_cut_rows(&mut found);
+        let boxes: usize = found.iter().flatten().filter(|t| t.is_box()).count();
+        assert_eq!(boxes, 0);
+        assert_eq!(found[0].len(), 1);
+    }
 }
