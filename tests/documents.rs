@@ -513,6 +513,16 @@ fn hostile_documents_end_in_findings() {
     // A content stream of three million operators (a million strokes): read a chunk at a time.
     cases.push(("huge.pdf", huge_content_pdf()));
     cases.push(("garbage.docx", b"PK\x03\x04 not really a zip".to_vec()));
+    // 64 MB of document.xml in a few kilobytes of zip.
+    let template = fill_template(&sample(), false);
+    let bomb = crate::harness::patch(&template, "word/document.xml", |xml| {
+        xml.replacen("<w:body>", &format!("<w:body>{}", " ".repeat(64 << 20)), 1)
+    });
+    cases.push(("bomb.docx", bomb));
+    // A password to open it, and a font without its map to text everywhere.
+    let own = own_pdf();
+    cases.push(("password.pdf", encrypted(&own, "user")));
+    cases.push(("unmapped.pdf", without_to_unicode(&own, |_| true)));
     cases.push(("empty.pdf", Vec::new()));
     cases.push(("text.pdf", b"%PDF-1.7 nothing else".to_vec()));
     for (name, bytes) in cases {
@@ -522,12 +532,104 @@ fn hostile_documents_end_in_findings() {
         let codes: Vec<String> = out.findings.iter().map(|f| f.code.to_string()).collect();
         // Too deep to parse is over a limit; a form loop or a million strokes hold no text.
         let expected = match name {
-            "deep.html" => "F4",
-            "loop.pdf" | "huge.pdf" => "D4",
+            "deep.html" | "bomb.docx" => "F4",
+            "loop.pdf" | "huge.pdf" | "unmapped.pdf" => "D4",
+            "password.pdf" => "F3",
             _ => "F1",
         };
         assert_eq!(codes, [expected], "{name}");
     }
+}
+
+/// The sample's PDF as nianbao builds it.
+fn own_pdf() -> Vec<u8> {
+    let (_ws, reports, dir) = samples_built_with(&[]);
+    std::fs::read(dir.join(format!("{}.pdf", reports[0].info.agency))).unwrap()
+}
+
+/// `pdf` encrypted by qpdf with AES-256: `user` the password to open it ("" opens without one,
+/// with copying and printing forbidden, as portals publish them).
+fn encrypted(pdf: &[u8], user: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("in.pdf"), pdf).unwrap();
+    let out = std::process::Command::new("qpdf")
+        .args([
+            "--encrypt",
+            user,
+            "owner",
+            "256",
+            "--print=none",
+            "--extract=n",
+            "--",
+        ])
+        .arg(dir.path().join("in.pdf"))
+        .arg(dir.path().join("out.pdf"))
+        .output()
+        .expect("qpdf (.ci/run installs it)");
+    assert!(out.status.success(), "{out:?}");
+    std::fs::read(dir.path().join("out.pdf")).unwrap()
+}
+
+/// `pdf` with the ToUnicode map taken out of every font whose BaseFont `pick` chooses.
+fn without_to_unicode(pdf: &[u8], pick: impl Fn(&str) -> bool) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(pdf).unwrap();
+    for object in doc.objects.values_mut() {
+        if let Ok(dict) = object.as_dict_mut()
+            && dict.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Font")
+        {
+            let name = dict
+                .get(b"BaseFont")
+                .and_then(|b| b.as_name())
+                .map(|b| String::from_utf8_lossy(b).to_string())
+                .unwrap_or_default();
+            if pick(&name) {
+                dict.remove(b"ToUnicode");
+            }
+        }
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn a_pdf_that_forbids_copying_reads_and_one_font_without_its_map_is_said() {
+    let (ws, _, dir) = samples_built_with(&[]);
+    let input = ws.path().join("input/江岚县交通运输局.xlsx");
+    let expected = read_file(&input).report;
+    let own = std::fs::read(dir.join("江岚县交通运输局.pdf")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let locked = out.path().join("江岚县交通运输局.pdf");
+    std::fs::write(&locked, encrypted(&own, "")).unwrap();
+    let read = read_file(&locked);
+    assert_same_report(&read.report, &expected, "禁止复制的 PDF");
+    assert!(read.findings.is_empty(), "{:#?}", read.findings);
+    // The title's font (bold) without its map: its characters are counted, never guessed.
+    let fonts: Vec<String> = {
+        let doc = lopdf::Document::load_mem(&own).unwrap();
+        doc.objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter(|d| d.get(b"Type").and_then(|t| t.as_name()).ok() == Some(b"Font"))
+            .filter_map(|d| d.get(b"BaseFont").and_then(|b| b.as_name()).ok())
+            .map(|b| String::from_utf8_lossy(b).to_string())
+            .collect()
+    };
+    let bold = fonts
+        .iter()
+        .find(|f| f.contains("Bold"))
+        .expect("a bold font");
+    let ws2 = tempfile::tempdir().unwrap();
+    std::fs::create_dir(ws2.path().join("input")).unwrap();
+    std::fs::write(
+        ws2.path().join("input/江岚县交通运输局.pdf"),
+        without_to_unicode(&own, |f| f == bold),
+    )
+    .unwrap();
+    let found = findings_of(ws2.path(), &[]);
+    let d6 = first_of(&found, "D6");
+    assert!(d6["message"].as_str().unwrap().contains("第1页"), "{d6}");
+    pin(d6);
 }
 
 fn self_drawing_pdf() -> Vec<u8> {

@@ -579,6 +579,11 @@ const ELSEWHERE: &[(&str, &str, &str)] = &[
         "readback.rs",
         "a_printed_number_that_runs_into_the_next_cell_is_not_read_as_either",
     ),
+    (
+        "D6",
+        "documents.rs",
+        "a_pdf_that_forbids_copying_reads_and_one_font_without_its_map_is_said",
+    ),
     ("F1", "rules.rs", "unreadable_missing_sheets_and_duplicates"),
     (
         "F2",

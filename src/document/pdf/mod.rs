@@ -119,6 +119,16 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
         return Err(no_text(page_ids.len(), glyphs, unmapped));
     }
     let mut out = Doc::default();
+    let pages_unmapped: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, (p, ..))| p.unmapped > 0)
+        .map(|(n, _)| n + 1)
+        .collect();
+    if let Some(first) = pages_unmapped.first() {
+        out.findings
+            .push(partly_unmapped(unmapped, *first, pages_unmapped.len()));
+    }
     let mut tables: Vec<(usize, lattice::Table)> = Vec::new();
     let mut lines: Vec<flow::Line> = Vec::new();
     let mut found: Vec<Vec<lattice::Table>> = pages
@@ -254,10 +264,28 @@ fn crossing(page: usize, (row, col, word): &(usize, usize, String)) -> Finding {
     .hint("请加宽该列或缩小表格字号，让每个数字都在自己的格内，重新生成 PDF 后再发布；核对时以原始数据为准。")
 }
 
+/// D6: some characters (fewer than half) are in fonts without a map to text.
+fn partly_unmapped(count: usize, first: usize, pages: usize) -> Finding {
+    let where_ = if pages > 1 {
+        format!("第{first}页等{pages}页")
+    } else {
+        format!("第{first}页")
+    };
+    Finding::new(
+        Code::D6,
+        format!(
+            "{where_}有{count}个字符的字体缺少文字映射（ToUnicode），无法提取；这些字符所在的数字和文字没有读出，读出的内容可能不全。"
+        ),
+    )
+    .hint("请向发布单位索取 Word 原文件，或用 WPS、Word「另存为 PDF」重新生成（嵌入字体时保留文字信息）后再核对。")
+}
+
+/// F3: only a PDF that needs a password to open; one that restricts copying or printing but
+/// opens without one (common on portals) is decrypted and read.
 fn encrypted() -> Refusal {
     Box::new(
-        Finding::new(Code::F3, "PDF 设置了密码或权限加密，无法读取其中的文字。")
-            .hint("请向发布单位索取未加密的 PDF，或在 WPS 中打开后「另存为」不加密的 PDF。"),
+        Finding::new(Code::F3, "PDF 设置了打开密码，无法读取其中的文字。")
+            .hint("请向发布单位索取不加密的 PDF，或输入密码打开后「另存为」不加密的 PDF。"),
     )
 }
 
