@@ -307,6 +307,108 @@ fn tracked_changes_are_read_as_accepted_and_said() {
     pin(d3);
 }
 
+/// The `word/document.xml` of a DOCX.
+fn document_xml(docx: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    xml
+}
+
+/// The byte ranges of the `<w:tr>` rows of `xml`, with each row's text.
+fn rows(xml: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(s) = xml[at..].find("<w:tr").map(|i| i + at) {
+        let e = xml[s..].find("</w:tr>").unwrap() + s + "</w:tr>".len();
+        out.push((s, e, run_text(&xml[s..e])));
+        at = e;
+    }
+    out
+}
+
+#[test]
+fn the_template_saved_with_the_2019_table_reads_with_one_finding() {
+    let report = sample();
+    let docx = fill_template(&report, false);
+    let xml = document_xml(&docx);
+    let rows = rows(&xml);
+    let first = rows
+        .iter()
+        .position(|r| r.2.contains("（六）其他处理"))
+        .unwrap();
+    let total = rows
+        .iter()
+        .position(|r| r.2.contains("（七）总计"))
+        .unwrap();
+    assert_eq!(total, first + 3);
+    // The 2019 table: （六）其他处理 one row across both label columns, as （七）总计 is drawn.
+    let drawn = xml[rows[total].0..rows[total].1].replace("（七）总计", "（六）其他处理");
+    // Its figures, column by column in the order they are drawn.
+    let mut one = String::new();
+    let mut rest = drawn.as_str();
+    for col in schema::t3_applicants().into_iter().chain(["total"]) {
+        let old = format!("<w:t>{}</w:t>", report.t3.int("total", col));
+        let sum: i64 = ["no_correction", "unpaid", "misc"]
+            .iter()
+            .map(|r| report.t3.int(r, col))
+            .sum();
+        let at = rest.find(&old).unwrap();
+        one.push_str(&rest[..at]);
+        one.push_str(&format!("<w:t>{sum}</w:t>"));
+        rest = &rest[at + old.len()..];
+    }
+    one.push_str(rest);
+    let edited = format!("{}{one}{}", &xml[..rows[first].0], &xml[rows[total].0..]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("2019表格.docx");
+    std::fs::write(&file, repack(&docx, &edited)).unwrap();
+    let out = read_file(&file);
+    assert_eq!(codes(&out.findings), ["V2"], "{:#?}", out.findings);
+    assert!(out.findings[0].message.contains("2019年试行格式"));
+    for col in schema::t3_applicants() {
+        let sum: i64 = ["no_correction", "unpaid", "misc"]
+            .iter()
+            .map(|r| report.t3.int(r, col))
+            .sum();
+        assert_eq!(out.report.t3.int("misc", col), sum, "{col}");
+        assert_eq!(out.report.t3.int("no_correction", col), 0, "{col}");
+    }
+}
+
+#[test]
+fn a_table_the_author_split_in_two_reads_as_one() {
+    let report = sample();
+    let docx = fill_template(&report, false);
+    let xml = document_xml(&docx);
+    let tbl_start = |before: usize| xml[..before].rfind("<w:tbl>").unwrap();
+    // Split 表三 before 四、结转下年度继续办理 and again inside 三、本年度办理结果 (its merged
+    // first column continued in the second part), an empty paragraph between the parts.
+    for label in ["四、结转下年度继续办理", "（四）无法提供"] {
+        let rows = rows(&xml);
+        let row = rows.iter().find(|r| r.2.contains(label)).unwrap();
+        let start = tbl_start(row.0);
+        let head_end = xml[start..].find("<w:tr").unwrap() + start;
+        let props = &xml[start + "<w:tbl>".len()..head_end];
+        let edited = format!(
+            "{}</w:tbl><w:p/><w:tbl>{props}{}",
+            &xml[..row.0],
+            &xml[row.0..]
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("拆开的表.docx");
+        std::fs::write(&file, repack(&docx, &edited)).unwrap();
+        let out = read_file(&file);
+        assert_same_report(&out.report, &report, label);
+        assert!(
+            !out.findings.iter().any(|f| f.is_error()),
+            "{label}: {:#?}",
+            out.findings
+        );
+    }
+}
+
 #[test]
 fn a_folder_of_documents_is_checked_and_built_like_workbooks() {
     let report = sample();

@@ -276,6 +276,8 @@ fn tables(grids: &[&Grid], report: &mut Report, findings: &mut Vec<Finding>) -> 
         })
         .collect();
     let mut parts: Vec<Vec<&Grid>> = vec![Vec::new(); labels.len()];
+    // The table the previous grid belongs to, and its width.
+    let mut previous: Option<(usize, usize)> = None;
     for g in grids {
         let texts: HashSet<String> = g.texts().map(normalize).collect();
         let scores: Vec<usize> = own
@@ -283,9 +285,15 @@ fn tables(grids: &[&Grid], report: &mut Report, findings: &mut Vec<Finding>) -> 
             .map(|set| set.iter().filter(|l| texts.contains(**l)).count())
             .collect();
         let best = (0..scores.len()).max_by_key(|i| scores[*i]);
-        if let Some(b) = best
-            && scores[b] >= 2
-        {
+        let table = match (best, previous) {
+            (Some(b), _) if scores[b] >= 2 => Some(b),
+            // Too few labels to say by itself (a table the author split, or a page break left a
+            // row or two): the rest of the table before it, if it is as wide.
+            (_, Some((p, width))) if width == g.width() => Some(p),
+            _ => None,
+        };
+        previous = table.map(|b| (b, g.width()));
+        if let Some(b) = table {
             parts[b].push(g);
         }
     }

@@ -47,6 +47,11 @@ impl Grid {
     }
 
     /// Every non-empty cell text.
+    /// The number of columns of its widest row.
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+    }
+
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         self.rows.iter().flatten().map(String::as_str)
     }

@@ -3,10 +3,13 @@
 //! It takes the sample workbooks, breaks them at the zip level (truncation, flipped bytes,
 //! swapped or dropped parts, lying sizes, a part that expands to more than the cap) and at the
 //! XML level (far cell references, huge and odd numbers, wrong cell types, deep nesting, random
-//! text in labels and prose, formulas without results, string indices out of range), and runs
-//! read → check → render → layout → PDF → XLSX on each in this process. A panic, a case over the
-//! time or memory limit is recorded and its file saved; before each case the file is written to
-//! `current.xlsx`, so an abort (which no handler survives) leaves the culprit behind.
+//! text in labels and prose, formulas without results, string indices out of range); one case in
+//! three is a document instead (the sample's own DOCX, page and PDF, and the real files in
+//! circulation: a DOCX broken like a workbook, a page in its markup, a PDF in its bytes and its
+//! numbers), and it runs read → check → render → layout → PDF → XLSX on each in this process.
+//! A panic, a case over the time or memory limit is recorded and its file saved; before each case
+//! the file is written to `current.<ext>`, so an abort (which no handler survives) leaves the
+//! culprit behind.
 //!
 //! Used by tests/fuzz.rs (300 cases in `cargo test`), examples/fuzz.rs (long runs, see
 //! scripts/fuzz.sh) and tests/hostile.rs (the zip helpers).
@@ -17,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use nianbao::batch::prepare::{Kit, prepare};
+use nianbao::document::{self, Kind};
 use nianbao::format::Format;
 use nianbao::layout::fonts::FontSet;
 use nianbao::model::Date;
@@ -262,22 +266,154 @@ fn mutate_xml(xml: &str, rng: &mut Rng) -> (String, String) {
 /// One mutated workbook from `seeds`, with what was done to it.
 pub fn mutate(seeds: &[Vec<u8>], bomb: &[u8], rng: &mut Rng) -> (String, Vec<u8>) {
     let seed = rng.pick(seeds).clone();
+    mutate_zip(seed, bomb, rng)
+}
+
+/// What a case is read as: a workbook, or a document of a kind.
+#[derive(Clone, Copy, Debug)]
+pub enum Input {
+    Workbook,
+    Document(Kind),
+}
+
+impl Input {
+    pub fn ext(self) -> &'static str {
+        match self {
+            Input::Workbook => "xlsx",
+            Input::Document(Kind::Docx) => "docx",
+            Input::Document(Kind::Html) => "html",
+            Input::Document(Kind::Pdf) => "pdf",
+        }
+    }
+}
+
+/// A document seed: its kind, its bytes and the bomb made of it (for a DOCX; else empty).
+pub struct DocSeed {
+    pub kind: Kind,
+    pub bytes: Vec<u8>,
+    pub bomb: Vec<u8>,
+}
+
+/// One mutated document: a DOCX at the zip and XML level like a workbook, a page in its markup
+/// (nesting, entities, tags cut), a PDF in its bytes and its numbers (offsets, lengths, counts).
+pub fn mutate_document(seed: &DocSeed, rng: &mut Rng) -> (String, Vec<u8>) {
+    let bytes = seed.bytes.clone();
+    match seed.kind {
+        Kind::Docx => mutate_zip(bytes, &seed.bomb, rng),
+        _ if rng.below(3) == 0 => mutate_bytes(bytes, rng),
+        Kind::Html => {
+            let text = String::from_utf8_lossy(&bytes).to_string();
+            let (what, text) = mutate_markup(&text, rng);
+            (what, text.into_bytes())
+        }
+        Kind::Pdf => inflate_number(bytes, rng),
+    }
+}
+
+/// Truncation or flipped bits: what a broken download does.
+fn mutate_bytes(seed: Vec<u8>, rng: &mut Rng) -> (String, Vec<u8>) {
+    if rng.below(2) == 0 {
+        truncate(seed, rng)
+    } else {
+        flip(seed, rng)
+    }
+}
+
+fn truncate(seed: Vec<u8>, rng: &mut Rng) -> (String, Vec<u8>) {
+    let at = rng.below(seed.len());
+    (format!("truncated at {at}"), seed[..at].to_vec())
+}
+
+fn flip(seed: Vec<u8>, rng: &mut Rng) -> (String, Vec<u8>) {
+    let mut b = seed;
+    let flips = 1 + rng.below(20);
+    for _ in 0..flips {
+        let i = rng.below(b.len());
+        b[i] ^= 1 << rng.below(8);
+    }
+    (format!("{flips} bits flipped"), b)
+}
+
+/// One markup-level mutation of a page.
+fn mutate_markup(html: &str, rng: &mut Rng) -> (String, String) {
+    let n = rng.below(1000);
+    match rng.below(6) {
+        0 => {
+            let depth = 1 + rng.below(100_000);
+            let deep = format!(
+                "{}深{}",
+                "<td><table><tr>".repeat(depth),
+                "</tr></table></td>"
+            );
+            ("deep tables".into(), replace_nth(html, "<td", n, &deep))
+        }
+        1 => {
+            let span = *rng.pick(&["0", "-1", "65534", "99999999", "1e9", "x"]);
+            let attr = *rng.pick(&["rowspan", "colspan"]);
+            (
+                format!("{attr}={span}"),
+                replace_nth(html, "<td", n, &format!("<td {attr}=\"{span}\"")),
+            )
+        }
+        2 => (
+            "text".into(),
+            replace_nth(html, "<td", n, &format!("<td>{}", nasty_text(rng))),
+        ),
+        3 => {
+            let cut = rng.below(html.len());
+            let cut = (0..=cut)
+                .rev()
+                .find(|i| html.is_char_boundary(*i))
+                .unwrap_or(0);
+            ("tag cut".into(), format!("{}<", &html[..cut]))
+        }
+        4 => {
+            let charset = *rng.pick(&["gbk", "gb18030", "utf-16", "x-unknown", "big5"]);
+            (
+                format!("charset {charset}"),
+                html.replacen("charset=", &format!("charset={charset} x="), 1),
+            )
+        }
+        _ => {
+            let entity = *rng.pick(&["&#0;", "&#x10FFFF;", "&#99999999;", "&nbsp", "&amp;&lt;"]);
+            (
+                entity.to_string(),
+                replace_nth(
+                    html,
+                    "<td>",
+                    n,
+                    &format!("<td>{}", entity.repeat(1 + rng.below(5000))),
+                ),
+            )
+        }
+    }
+}
+
+/// A number of the PDF's syntax (an offset, a /Length, a /Count, a coordinate) made huge,
+/// negative or odd.
+fn inflate_number(seed: Vec<u8>, rng: &mut Rng) -> (String, Vec<u8>) {
+    let starts: Vec<usize> = (1..seed.len())
+        .filter(|i| seed[*i].is_ascii_digit() && !seed[i - 1].is_ascii_digit())
+        .collect();
+    let Some(&at) = starts.get(rng.below(starts.len())) else {
+        return mutate_bytes(seed, rng);
+    };
+    let end = (at..seed.len())
+        .find(|i| !seed[*i].is_ascii_digit())
+        .unwrap_or(seed.len());
+    let with = *rng.pick(&["99999999999", "2147483648", "0", "-1", "1e38", "4294967295"]);
+    let mut b = seed[..at].to_vec();
+    b.extend_from_slice(with.as_bytes());
+    b.extend_from_slice(&seed[end..]);
+    (format!("number at {at} → {with}"), b)
+}
+
+fn mutate_zip(seed: Vec<u8>, bomb: &[u8], rng: &mut Rng) -> (String, Vec<u8>) {
     // A compound file (.xls) has no parts to swap or XML to edit: bytes only.
     let kinds = if seed.starts_with(b"PK") { 10 } else { 2 };
     match rng.below(kinds) {
-        0 => {
-            let at = rng.below(seed.len());
-            (format!("truncated at {at}"), seed[..at].to_vec())
-        }
-        1 => {
-            let mut b = seed;
-            let flips = 1 + rng.below(20);
-            for _ in 0..flips {
-                let i = rng.below(b.len());
-                b[i] ^= 1 << rng.below(8);
-            }
-            (format!("{flips} bits flipped"), b)
-        }
+        0 => truncate(seed, rng),
+        1 => flip(seed, rng),
         2 => {
             let mut p = parts(&seed);
             let (i, j) = (rng.below(p.len()), rng.below(p.len()));
@@ -333,6 +469,55 @@ pub fn bomb(seed: &[u8]) -> Vec<u8> {
     })
 }
 
+/// The sample's own DOCX, page and PDF as nianbao builds them, and the real documents in
+/// circulation (../shared/fixtures/real) where they are present.
+pub fn document_seeds(fonts: &FontSet, templates: &Templates) -> Vec<DocSeed> {
+    let report = workbook::read_bytes(&seeds()[0]).report;
+    let kit = Kit {
+        fonts,
+        templates,
+        formats: &[Format::Pdf, Format::Html, Format::Docx],
+        source_date: None,
+    };
+    let built = prepare(&report, &kit, false).expect("the sample builds");
+    let mut out: Vec<DocSeed> = built
+        .outputs
+        .into_iter()
+        .filter_map(|(format, bytes)| {
+            let kind = match format {
+                Format::Pdf => Kind::Pdf,
+                Format::Html => Kind::Html,
+                Format::Docx => Kind::Docx,
+                _ => return None,
+            };
+            Some(DocSeed {
+                kind,
+                bytes,
+                bomb: Vec::new(),
+            })
+        })
+        .collect();
+    let real = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/real");
+    for (name, kind) in [
+        ("淮安市人民政府2024.pdf", Kind::Pdf),
+        ("政务公开年报模版-WPS.docx", Kind::Docx),
+    ] {
+        if let Ok(bytes) = std::fs::read(real.join(name)) {
+            out.push(DocSeed {
+                kind,
+                bytes,
+                bomb: Vec::new(),
+            });
+        }
+    }
+    for seed in out.iter_mut().filter(|s| matches!(s.kind, Kind::Docx)) {
+        seed.bomb = patch(&seed.bytes, "word/document.xml", |xml| {
+            xml.replacen("<w:body>", &format!("<w:body>{}", " ".repeat(64 << 20)), 1)
+        });
+    }
+    out
+}
+
 /// The three sample workbooks of the repository.
 pub fn seeds() -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
@@ -351,8 +536,11 @@ pub fn seeds() -> Vec<Vec<u8>> {
 /// Everything the pipeline does with one workbook, in this process: read, the rules, then the
 /// preparation `check` and `build` share, into every format (PDF, XLSX, HTML, fragment, DOCX),
 /// as a publishable report and as a draft.
-pub fn pipeline(bytes: &[u8], fonts: &FontSet, templates: &Templates) {
-    let read = workbook::read_bytes(bytes);
+pub fn pipeline(input: Input, bytes: &[u8], fonts: &FontSet, templates: &Templates) {
+    let read = match input {
+        Input::Workbook => workbook::read_bytes(bytes),
+        Input::Document(kind) => document::read_bytes(bytes, kind, "江岚县交通运输局"),
+    };
     let ctx = Context::new(Date::new(2026, 2, 1).expect("a date"));
     let _ = rules::check(&read.report, &ctx);
     let kit = Kit {
@@ -414,25 +602,32 @@ pub fn run(n: usize, seed: u64, out: &Path, limits: &Limits, progress: bool) -> 
     let templates = Templates::load(None).expect("built-in templates");
     let seeds = seeds();
     let bomb = bomb(&seeds[0]);
+    let documents = document_seeds(&fonts, &templates);
     let mut rng = Rng::new(seed);
     let mut summary = Summary::default();
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     for case in 0..n {
-        let (mutation, bytes) = mutate(&seeds, &bomb, &mut rng);
-        let current = out.join("current.xlsx");
+        // One case in three is a document.
+        let (input, (mutation, bytes)) = if rng.below(3) == 0 {
+            let seed = rng.pick(&documents);
+            (Input::Document(seed.kind), mutate_document(seed, &mut rng))
+        } else {
+            (Input::Workbook, mutate(&seeds, &bomb, &mut rng))
+        };
+        let current = out.join(format!("current.{}", input.ext()));
         std::fs::write(&current, &bytes).expect("save the current case");
         let (baseline, _) = memory();
         reset_peak();
         let started = Instant::now();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pipeline(&bytes, &fonts, &templates)
+            pipeline(input, &bytes, &fonts, &templates)
         }));
         let took = started.elapsed();
         let (_, peak) = memory();
         let used = peak.saturating_sub(baseline);
         let mut problem = |what: String| {
-            let file = out.join(format!("case-{seed}-{case}.xlsx"));
+            let file = out.join(format!("case-{seed}-{case}.{}", input.ext()));
             std::fs::write(&file, &bytes).expect("save the offending case");
             summary.problems.push(Problem {
                 case,
@@ -467,6 +662,13 @@ pub fn run(n: usize, seed: u64, out: &Path, limits: &Limits, progress: bool) -> 
         }
     }
     std::panic::set_hook(previous_hook);
-    let _ = std::fs::remove_file(out.join("current.xlsx"));
+    for input in [
+        Input::Workbook,
+        Input::Document(Kind::Docx),
+        Input::Document(Kind::Html),
+        Input::Document(Kind::Pdf),
+    ] {
+        let _ = std::fs::remove_file(out.join(format!("current.{}", input.ext())));
+    }
     summary
 }
