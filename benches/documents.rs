@@ -1,6 +1,7 @@
 //! Reading documents: ms per document on one core, in this process, for each kind a county
-//! office reads — the real 6-page PDF published by WPS (淮安市人民政府2024.pdf), and the sample
-//! report's own DOCX, web page and PDF as nianbao builds them. Target: each under 20 ms.
+//! office reads — the real 6-page PDF published by WPS (淮安市人民政府2024.pdf), the real WPS
+//! template in circulation, and the sample report's own DOCX, web page and PDF as nianbao builds
+//! them. Target: each under 20 ms.
 //!
 //!     cargo bench --bench documents
 //!     NIANBAO_BENCH_ROUNDS=500 cargo bench --bench documents
@@ -21,14 +22,23 @@ fn main() {
         .unwrap_or(100);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut docs: Vec<(String, Kind, Vec<u8>)> = Vec::new();
-    let real = repo.join("../shared/fixtures/real/淮安市人民政府2024.pdf");
-    match std::fs::read(&real) {
-        Ok(bytes) => docs.push((
-            "淮安市人民政府2024.pdf（WPS，6页）".into(),
+    let real = repo.join("../shared/fixtures/real");
+    for (name, what, kind) in [
+        (
+            "淮安市人民政府2024.pdf",
+            "淮安市人民政府2024.pdf（WPS，6页）",
             Kind::Pdf,
-            bytes,
-        )),
-        Err(e) => eprintln!("{}: {e} (skipped)", real.display()),
+        ),
+        (
+            "政务公开年报模版-WPS.docx",
+            "政务公开年报模版-WPS.docx（WPS 12，空白）",
+            Kind::Docx,
+        ),
+    ] {
+        match std::fs::read(real.join(name)) {
+            Ok(bytes) => docs.push((what.into(), kind, bytes)),
+            Err(e) => eprintln!("{name}: {e} (skipped)"),
+        }
     }
     let fonts = FontSet::discover(&[], &nianbao::config::Config::default())
         .expect("Chinese fonts (apt-get install fonts-noto-cjk)");
