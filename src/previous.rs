@@ -111,6 +111,11 @@ impl Library {
         lib
     }
 
+    /// Every report found, in no particular order.
+    pub fn reports(&self) -> impl Iterator<Item = &Previous> {
+        self.reports.values()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.reports.is_empty()
     }
@@ -209,6 +214,11 @@ fn read(file: &Path) -> Option<Previous> {
     } else {
         let read = std::panic::catch_unwind(|| crate::input::read_file(file)).ok()?;
         if read.findings.iter().any(|f| f.refuses_file()) {
+            return None;
+        }
+        // A workbook beside the reports that is not one (发布清单, 汇总, 检查报告): no figures.
+        let r = &read.report;
+        if r.t2.values.is_empty() && r.t3.values.is_empty() && r.t4.values.is_empty() {
             return None;
         }
         read.report

@@ -75,6 +75,8 @@ pub mod input {
     pub const TEXT_SECTION: &str = "章节";
     pub const TEXT_TOPIC: &str = "小标题";
     pub const TEXT_BODY: &str = "段落内容";
+    /// The column `new --from` fills with last year's text, beside 段落内容; not read.
+    pub const TEXT_REFERENCE: &str = "上年报告原文（仅供参考，请勿照抄）";
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]

@@ -251,3 +251,91 @@ fn the_summary_compares_with_last_year() {
     assert!(rows[2][2].starts_with("行政规范性文件"), "{:?}", rows[2]);
     assert_eq!(rows[2][3..6], ["8", "9", "1"]);
 }
+
+/// The text of a workbook's part (`xl/comments1.xml` …), or "" when it has none.
+fn part_text(xlsx: &Path, name: &str) -> String {
+    let bytes = std::fs::read(xlsx).unwrap();
+    crate::harness::parts(&bytes)
+        .into_iter()
+        .filter(|(n, _)| n.starts_with(name))
+        .map(|(_, data)| String::from_utf8_lossy(&data).to_string())
+        .collect()
+}
+
+#[test]
+fn a_year_starts_from_last_years_reports() {
+    let (ws, reports, dir) = samples_built_with(&[]);
+    let office = tempfile::tempdir().unwrap();
+    // Every agency of last year's output folder (records beside the office's own workbooks).
+    let from = dir.display().to_string();
+    // What `new` says goes to standard error, as every progress message does.
+    let (code, _, out) = run(office.path(), &["new", "--from", &from, "--year", "2026"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("6列上年结转"), "{out}");
+    assert!(!out.contains("发布清单") && !out.contains("汇总"), "{out}");
+    for last in &reports {
+        let agency = &last.info.agency;
+        let file = office.path().join(format!("input/{agency}.xlsx"));
+        let read = nianbao::workbook::read_file(&file);
+        let this = &read.report;
+        assert_eq!(this.info.year, Some(2026));
+        assert_eq!(this.info.address, last.info.address, "{agency}");
+        assert_eq!(this.info.phone, last.info.phone, "{agency}");
+        for col in nianbao::schema::t3_applicants() {
+            assert_eq!(
+                this.t3.get("carried_in", col),
+                last.t3.get("carried_out", col),
+                "{agency} {col}"
+            );
+            assert!(this.t3.get("new", col).is_blank());
+        }
+        // Last year's text is beside the input column, never in it; nothing is said about it.
+        assert!(this.paragraphs().all(|p| p.text.is_empty()), "{agency}");
+        assert!(!read.findings.iter().any(|f| f.code.to_string() == "C3"));
+        let first = &last.text["overview"][0].paragraphs[0].text;
+        assert!(part_text(&file, "xl/sharedStrings").contains(first.as_str()));
+        assert!(part_text(&file, "xl/comments").contains("结转下年度继续办理"));
+    }
+    // Handed out and not yet filled in: 未填写, as a blank workbook is.
+    let found = findings_of(office.path(), &[]);
+    let b3: Vec<&Json> = found.iter().filter(|f| f["code"] == "B3").collect();
+    assert_eq!(b3.len(), 3, "{found:#?}");
+    assert!(b3[0]["message"].as_str().unwrap().contains("除预填的"));
+    // From last year's published PDF alone, for one agency; an agency it does not hold is
+    // made blank and said so.
+    let pdf = dir.join("江岚县交通运输局.pdf");
+    let second = tempfile::tempdir().unwrap();
+    let (code, _, out) = run(
+        second.path(),
+        &[
+            "new",
+            "江岚县交通运输局",
+            "江岚县民政局",
+            "--from",
+            &pdf.display().to_string(),
+            "--year",
+            "2026",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("江岚县民政局.xlsx（2026年度），没有找到"),
+        "{out}"
+    );
+    let read = nianbao::workbook::read_file(&second.path().join("input/江岚县交通运输局.xlsx"));
+    assert_eq!(
+        read.report.t3.get("carried_in", "natural"),
+        reports[0].t3.get("carried_out", "natural")
+    );
+    drop(ws);
+}
+
+#[test]
+fn starting_from_nothing_readable_says_where_it_looked() {
+    let office = tempfile::tempdir().unwrap();
+    std::fs::create_dir(office.path().join("空")).unwrap();
+    let (code, _, err) = run(office.path(), &["new", "--from", "空"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("在 空 中没有找到可读取的上年报告"), "{err}");
+    assert!(!office.path().join("input").exists());
+}

@@ -51,12 +51,20 @@ enum Command {
     #[command(
         help_template = HELP_TEMPLATE,
         next_help_heading = "选项",
-        override_usage = "nianbao new <机关名称>... [--year 年度] [--dir 文件夹] [--force]"
+        override_usage = "nianbao new <机关名称>... [--year 年度] [--dir 文件夹] [--from 上年报告]... [--force]"
     )]
     New {
-        /// 机关名称，可以写多个
-        #[arg(required = true, value_name = "机关名称", help_heading = "参数")]
+        /// 机关名称，可以写多个（用 --from 时可省略：为上年报告中的每个机关生成）
+        #[arg(
+            required_unless_present = "from",
+            value_name = "机关名称",
+            help_heading = "参数"
+        )]
         agencies: Vec<String>,
+        /// 上年的报告（记录、工作簿、Word 文档、网页或 PDF，文件或文件夹）：预填机关信息、
+        /// 表三「二、上年结转」（取上年「四、结转下年度继续办理」），正文旁附上年原文供参考
+        #[arg(long, value_name = "上年报告")]
+        from: Vec<PathBuf>,
         /// 报告年度（默认：上一年）
         #[arg(long, value_name = "年度")]
         year: Option<i32>,
@@ -181,8 +189,9 @@ pub fn run() -> ExitCode {
             agencies,
             year,
             dir,
+            from,
             force,
-        } => new::run(&agencies, year, &dir, force),
+        } => new::run(&agencies, year, &dir, &from, force),
         Command::Check {
             batch,
             format,

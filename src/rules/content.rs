@@ -4,7 +4,7 @@
 use crate::finding::{Code, Finding};
 use crate::limits;
 use crate::model::Report;
-use crate::schema::{self, input};
+use crate::schema::{self, TableId, input};
 
 use super::agency::{self, AgencyKind};
 
@@ -21,25 +21,32 @@ pub fn basic_info(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-/// B3: nothing filled in — no number in any table and no prose. True when so.
+/// B3: nothing filled in — no number in any table and no prose. True when so. 表三's
+/// 二、上年结转 does not count: `new --from` fills it in before the workbook is handed out.
 pub fn unfilled(report: &Report, out: &mut Vec<Finding>) -> bool {
-    let numbers = schema::tables().iter().any(|t| {
-        let data = report.table(t.id);
-        t.fields
-            .iter()
-            .any(|f| !f.is_total && !data.get(f.row, f.col).is_blank())
-    });
+    let filled = |carried: bool| {
+        schema::tables().iter().any(|t| {
+            let data = report.table(t.id);
+            t.fields.iter().any(|f| {
+                !f.is_total
+                    && (f.row == "carried_in" && t.id == TableId::T3) == carried
+                    && !data.get(f.row, f.col).is_blank()
+            })
+        })
+    };
     let prose = report.paragraphs().any(|p| !p.text.trim().is_empty());
-    if numbers || prose {
+    if filled(false) || prose {
         return false;
     }
+    let message = if filled(true) {
+        "工作簿没有填写：除预填的表三「二、上年结转」外，表二、表三、表四没有任何数字，正文没有任何内容。"
+    } else {
+        "工作簿没有填写：表二、表三、表四没有任何数字，正文没有任何内容。"
+    };
     out.push(
-        Finding::new(
-            Code::B3,
-            "工作簿没有填写：表二、表三、表四没有任何数字，正文没有任何内容。",
-        )
-        .at(input::SHEET_INFO, None)
-        .hint("请填写后重新交回。"),
+        Finding::new(Code::B3, message)
+            .at(input::SHEET_INFO, None)
+            .hint("请填写后重新交回。"),
     );
     true
 }

@@ -3,10 +3,14 @@
 //! Written from a `Report`: a blank one for `new`, a filled one for samples and test fixtures,
 //! so the layout the reader expects and the layout we hand out cannot drift apart.
 
+use std::collections::BTreeMap;
+
 use rust_xlsxwriter::{
-    DataValidation, Format, FormatAlign, FormatBorder, ProtectionOptions, Workbook, Worksheet,
-    XlsxError,
+    DataValidation, Format, FormatAlign, FormatBorder, Note, ProtectionOptions, Workbook,
+    Worksheet, XlsxError,
 };
+
+use super::carry::{self, Carried};
 
 use crate::model::{Info, Paragraph, Report, Topic};
 use crate::schema::{self, input};
@@ -42,6 +46,15 @@ pub fn blank_report(agency: &str, year: i32) -> Report {
 
 /// The input workbook for `report` as xlsx bytes.
 pub fn write_input(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    write_input_carried(report, None)
+}
+
+/// The input workbook for `report`, with what `new --from` carried from last year: a note on
+/// each 上年结转 it filled in, last year's text beside the input column.
+pub fn write_input_carried(
+    report: &Report,
+    carried: Option<&Carried>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&document_properties(
         &format!("{} 政府信息公开工作年度报告填报表", report.info.agency),
@@ -54,7 +67,11 @@ pub fn write_input(report: &Report) -> Result<Vec<u8>, XlsxError> {
         wb.add_worksheet().set_name(input::SHEET_INFO)?,
         &report.info,
     )?;
-    write_text(wb.add_worksheet().set_name(input::SHEET_TEXT)?, report)?;
+    write_text(
+        wb.add_worksheet().set_name(input::SHEET_TEXT)?,
+        report,
+        carried,
+    )?;
     for table in schema::tables() {
         let ws = wb.add_worksheet().set_name(table.sheet)?;
         ws.merge_range(
@@ -70,10 +87,13 @@ pub fn write_input(report: &Report) -> Result<Vec<u8>, XlsxError> {
             ws,
             table,
             Some(report.table(table.id)),
-            2,
+            TABLE_TOP,
             Mode::Input,
             &styles,
         )?;
+        if let Some(carried) = carried {
+            notes(ws, table, report, carried)?;
+        }
         ws.protect_with_options(&editable());
         print_setup(ws, table.columns > 4);
     }
@@ -195,7 +215,61 @@ fn write_info(ws: &mut Worksheet, info: &Info) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn write_text(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+/// A note on each cell of 表三 that `new --from` filled in, saying from where.
+fn notes(
+    ws: &mut Worksheet,
+    table: &schema::Table,
+    report: &Report,
+    carried: &Carried,
+) -> Result<(), XlsxError> {
+    if table.id != schema::TableId::T3 {
+        return Ok(());
+    }
+    for col in &carried.columns {
+        let Some((index, f)) = table.field("carried_in", col) else {
+            continue;
+        };
+        if let Some(cell) = table.field_cell(index) {
+            let text = carry::note(carried, report.t3.get(f.row, f.col));
+            let note = Note::new(text).add_author_prefix(false).set_width(240);
+            ws.insert_note(TABLE_TOP + cell.row as u32, cell.col as u16, &note)?;
+        }
+    }
+    Ok(())
+}
+
+/// The row the official tables start at on their sheets (title above, a blank row between).
+const TABLE_TOP: u32 = 2;
+
+/// Last year's text for the reference column, by the first row of each of this year's topics;
+/// a topic this year's template does not have goes to its section's last row, titled.
+fn reference_texts(report: &Report, carried: &Carried) -> BTreeMap<(String, String), String> {
+    let mut out: BTreeMap<(String, String), String> = BTreeMap::new();
+    for ((key, title), paragraphs) in &carried.prose {
+        let topics = report.text.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        let target = if topics.iter().any(|t| &t.title == title) {
+            title.clone()
+        } else {
+            topics.last().map(|t| t.title.clone()).unwrap_or_default()
+        };
+        let mut text = paragraphs.join("\n");
+        if &target != title && !title.is_empty() {
+            text = format!("【{title}】{text}");
+        }
+        let entry = out.entry((key.clone(), target)).or_default();
+        if !entry.is_empty() {
+            entry.push('\n');
+        }
+        entry.push_str(&text);
+    }
+    out
+}
+
+fn write_text(
+    ws: &mut Worksheet,
+    report: &Report,
+    carried: Option<&Carried>,
+) -> Result<(), XlsxError> {
     let head = Format::new()
         .set_bold()
         .set_border(FormatBorder::Thin)
@@ -213,10 +287,23 @@ fn write_text(ws: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     {
         ws.write_string_with_format(0, c as u16, *label, &head)?;
     }
+    let reference = carried.map(|c| reference_texts(report, c));
+    if reference.is_some() {
+        let grey = cell.clone().set_font_color(0x595959);
+        ws.set_column_width(3, 60)?;
+        ws.write_string_with_format(0, 3, input::TEXT_REFERENCE, &head)?;
+        ws.set_column_format(3, &grey)?;
+    }
     ws.set_freeze_panes(1, 0)?;
     let mut r = 1u32;
     for (key, heading) in schema::SECTIONS {
         for topic in report.text.get(key).into_iter().flatten() {
+            if let Some(text) = reference
+                .as_ref()
+                .and_then(|m| m.get(&(key.to_string(), topic.title.clone())))
+            {
+                ws.write_string_with_format(r, 3, text, &cell.clone().set_font_color(0x595959))?;
+            }
             for p in &topic.paragraphs {
                 ws.write_string_with_format(r, 0, heading, &cell)?;
                 ws.write_string_with_format(r, 1, &topic.title, &cell)?;

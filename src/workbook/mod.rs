@@ -1,6 +1,7 @@
 //! Input workbooks: the blank one offices hand out (`blank`) and reading filled ones (`read`).
 
 pub mod blank;
+pub mod carry;
 pub(crate) mod guard;
 pub mod labels;
 mod locate;

@@ -477,10 +477,19 @@ fn read_text(sheet: &Sheet, report: &mut Report, findings: &mut Vec<Finding>) {
 
 /// C3: text in 正文 outside the three columns the report is made of (one finding per row).
 fn stray_text(sheet: &Sheet, header_row: u32, columns: [Option<u32>; 3], out: &mut Vec<Finding>) {
+    // Last year's text that `new --from` put beside the input column is there to be read by
+    // the clerk, not by nianbao.
+    let reference = sheet
+        .find(input::TEXT_REFERENCE)
+        .iter()
+        .find(|(r, _)| *r == header_row)
+        .map(|(_, c)| *c);
     for r in 0..sheet.end().0 {
-        let stray = sheet
-            .row_cells(r)
-            .find(|c| r != header_row && (r < header_row || !columns.contains(&Some(*c))));
+        let stray = sheet.row_cells(r).find(|c| {
+            r != header_row
+                && (r < header_row || !columns.contains(&Some(*c)))
+                && (r < header_row || reference != Some(*c))
+        });
         if let Some(c) = stray {
             out.push(
                 Finding::new(
