@@ -288,30 +288,34 @@ fn write_text(
         ws.write_string_with_format(0, c as u16, *label, &head)?;
     }
     let reference = carried.map(|c| reference_texts(report, c));
+    let reference_format = cell.clone().set_font_color(0x595959);
     if reference.is_some() {
-        let grey = cell.clone().set_font_color(0x595959);
         ws.set_column_width(3, 60)?;
         ws.write_string_with_format(0, 3, input::TEXT_REFERENCE, &head)?;
-        ws.set_column_format(3, &grey)?;
     }
     ws.set_freeze_panes(1, 0)?;
     let mut r = 1u32;
     for (key, heading) in schema::SECTIONS {
         for topic in report.text.get(key).into_iter().flatten() {
-            if let Some(text) = reference
+            let mut last_year = reference
                 .as_ref()
                 .and_then(|m| m.get(&(key.to_string(), topic.title.clone())))
-            {
-                ws.write_string_with_format(r, 3, text, &cell.clone().set_font_color(0x595959))?;
-            }
+                .map(String::as_str);
             for p in &topic.paragraphs {
                 ws.write_string_with_format(r, 0, heading, &cell)?;
                 ws.write_string_with_format(r, 1, &topic.title, &cell)?;
                 ws.write_string_with_format(r, 2, &p.text, &cell)?;
+                // Last year's text of the topic beside its first row, the row as tall as it.
+                let beside = last_year.take().unwrap_or("");
+                if !beside.is_empty() {
+                    ws.write_string_with_format(r, 3, beside, &reference_format)?;
+                }
                 let cells = [
                     (heading, 28.0),
                     (topic.title.as_str(), 22.0),
                     (&p.text, 90.0),
+                    // Narrower than the column: its grey text must not be cut at the foot.
+                    (beside, 52.0),
                 ];
                 ws.set_row_height(r, crate::xlsx::width::row_height(cells, 11.0))?;
                 r += 1;
