@@ -734,6 +734,84 @@ fn a_pdf_that_forbids_copying_reads_and_one_font_without_its_map_is_said() {
     pin(d6);
 }
 
+/// `pdf` with a vertical stamp in the right margin of page 1 (a CID font in Identity-V with
+/// its ToUnicode, as a seal's legend or a vertical note is set).
+fn with_vertical_stamp(pdf: &[u8], text: &str) -> Vec<u8> {
+    use lopdf::{Object, Stream, dictionary};
+    let mut doc = lopdf::Document::load_mem(pdf).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let bf: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("<{:04X}> <{:04X}>\n", i + 1, *c as u32))
+        .collect();
+    let cmap = format!(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /V def\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n{} beginbfchar\n{bf}endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end",
+        chars.len()
+    );
+    let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.into_bytes()));
+    let descendant = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "CIDFontType0", "BaseFont" => "VStamp",
+        "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+        "DW" => 1000,
+    });
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "VStamp",
+        "Encoding" => "Identity-V", "DescendantFonts" => vec![descendant.into()],
+        "ToUnicode" => to_unicode,
+    });
+    let codes: String = (1..=chars.len()).map(|i| format!("{i:04X}")).collect();
+    let content = format!("q BT /VStamp 10 Tf 570 600 Td <{codes}> Tj ET Q");
+    let stamp = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+    let page = *doc.get_pages().get(&1).unwrap();
+    // The page's resources and its font dictionary, inline or referenced, resolved and copied.
+    let resolve = |doc: &lopdf::Document, o: &Object| -> lopdf::Dictionary {
+        match o {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap().clone(),
+            other => other.as_dict().unwrap().clone(),
+        }
+    };
+    let page_dict = doc.get_dictionary(page).unwrap();
+    let mut resources = resolve(&doc, page_dict.get(b"Resources").unwrap());
+    let mut fonts = resolve(&doc, resources.get(b"Font").unwrap());
+    fonts.set("VStamp", font);
+    resources.set("Font", fonts);
+    let page_dict = doc.get_object_mut(page).unwrap().as_dict_mut().unwrap();
+    page_dict.set("Resources", resources);
+    let mut contents = match page_dict.get(b"Contents").unwrap().clone() {
+        Object::Array(a) => a,
+        other => vec![other],
+    };
+    contents.push(stamp.into());
+    page_dict.set("Contents", contents);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn a_vertical_stamp_in_the_margin_does_not_break_reading() {
+    let (ws, _, dir) = samples_built_with(&[]);
+    let expected = read_file(&ws.path().join("input/江岚县交通运输局.xlsx")).report;
+    let own = std::fs::read(dir.join("江岚县交通运输局.pdf")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("江岚县交通运输局.pdf");
+    std::fs::write(&file, with_vertical_stamp(&own, "政务公开专用章")).unwrap();
+    let read = read_file(&file);
+    assert_same_report(&read.report, &expected, "竖排印章");
+    assert!(
+        !read.findings.iter().any(|f| f.is_error()),
+        "{:#?}",
+        read.findings
+    );
+    // The stamp is on the page (poppler reads it) and in a margin: it is not report text, and
+    // nothing of it is spliced into the report's paragraphs.
+    assert!(squeeze(&pdf_text(&file)).contains("政务公开专用章"));
+    let prose: Vec<&str> = read.report.paragraphs().map(|p| p.text.as_str()).collect();
+    let clean: Vec<&str> = expected.paragraphs().map(|p| p.text.as_str()).collect();
+    assert_eq!(prose, clean);
+}
+
 fn self_drawing_pdf() -> Vec<u8> {
     use lopdf::{Object, Stream, dictionary};
     let page = Stream::new(dictionary! {}, b"/F Do".to_vec());

@@ -21,6 +21,9 @@ pub struct Glyph {
     pub width: f32,
     pub size: f32,
     pub text: String,
+    /// Set in a vertical font (Identity-V …): a stamp's legend or a side note, read in cells
+    /// but kept out of the running text, whose lines it would cross.
+    pub vertical: bool,
 }
 
 /// An axis-aligned rule: `horizontal` at `pos` (y) from `from` to `to` (x), else vertical.
@@ -320,6 +323,7 @@ impl<'a> Interpreter<'a> {
                     width,
                     size,
                     text: t,
+                    vertical: font.vertical,
                 }),
                 Some(_) => {}
                 None => self.page.unmapped += 1,

@@ -449,6 +449,7 @@ mod tests {
             width: 5.0,
             size: 10.0,
             text: text.into(),
+            vertical: false,
         }
     }
 

@@ -144,6 +144,7 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
                 .extend(t.crossings().iter().map(|c| crossing(n, c)));
             tables.push((n, t));
         }
+        let outside: Vec<_> = outside.into_iter().filter(|g| !g.vertical).collect();
         lines.extend(flow::lines(outside, n, w, h, &tables_tops(&tables, n)));
     }
     let lines = flow::without_furniture(lines);
