@@ -21,6 +21,10 @@ use crate::workbook::guard::{self, Container};
 const MAX_DEPTH: usize = 256;
 
 pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
+    read_zip(bytes).map_err(as_document)
+}
+
+fn read_zip(bytes: &[u8]) -> Result<Doc, Refusal> {
     match guard::inspect(bytes)? {
         Container::Docx => {}
         _ => return Err(not_docx()),
@@ -35,6 +39,29 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
         .read_to_end(&mut xml)
         .map_err(guard::unreadable)?;
     walk(&xml)
+}
+
+/// The workbook guard's refusal told as a Word document's: a clerk who gave a .docx is not
+/// told about workbooks or asked to save an .xlsx.
+fn as_document(mut f: Refusal) -> Refusal {
+    match f.code {
+        Code::F1 if !f.message.contains("Word") => {
+            f.message =
+                "文件扩展名是 .docx，但无法作为 Word 文档打开（文件已损坏或不完整）。".into();
+            f.hints.clear();
+            *f = f.hint("请重新下载或向报送单位索取该文档，用 Word 或 WPS 打开确认无误后「另存为」Word 文档（*.docx）再试。");
+        }
+        Code::F4 => {
+            f.message = f
+                .message
+                .replace("年报工作簿", "年报文档")
+                .replace("工作簿", "Word 文档");
+            f.hints.clear();
+            *f = f.hint("请确认这是年度报告本身；文档中图片很多时，压缩图片或删除后另存再试。");
+        }
+        _ => {}
+    }
+    f
 }
 
 fn not_docx() -> Refusal {
