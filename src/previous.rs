@@ -216,7 +216,8 @@ fn read(file: &Path) -> Option<Previous> {
         if read.findings.iter().any(|f| f.refuses_file()) {
             return None;
         }
-        // A workbook beside the reports that is not one (发布清单, 汇总, 检查报告): no figures.
+        // A workbook beside the reports that is not one (发布清单, 汇总, 检查报告): none of the
+        // official tables was found in it.
         let r = &read.report;
         if r.t2.values.is_empty() && r.t3.values.is_empty() && r.t4.values.is_empty() {
             return None;

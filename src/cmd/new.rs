@@ -23,9 +23,10 @@ pub fn run(
 ) -> Result<ExitCode> {
     let year = year.unwrap_or(today().year - 1);
     let library = (!from.is_empty()).then(|| Library::load(from, false));
+    let named: Vec<String> = agencies.iter().map(|a| a.trim().to_string()).collect();
     let agencies = match &library {
-        Some(lib) => agencies_from(agencies, lib, year, from)?,
-        None => agencies.iter().map(|a| a.trim().to_string()).collect(),
+        Some(lib) => agencies_from(named, lib, year, from)?,
+        None => named,
     };
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建文件夹 {}", dir.display()))?;
     let mut code = ExitCode::SUCCESS;
@@ -77,7 +78,7 @@ pub fn run(
 
 /// The agencies named, or without names every agency with a report of last year in `lib`.
 fn agencies_from(
-    named: &[String],
+    named: Vec<String>,
     lib: &Library,
     year: i32,
     from: &[PathBuf],
@@ -90,7 +91,7 @@ fn agencies_from(
         );
     }
     if !named.is_empty() {
-        return Ok(named.iter().map(|a| a.trim().to_string()).collect());
+        return Ok(named);
     }
     let mut all: Vec<String> = lib
         .reports()

@@ -21,23 +21,17 @@ use crate::workbook::guard::{self, Container};
 const MAX_DEPTH: usize = 256;
 
 pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
-    read_zip(bytes).map_err(as_document)
-}
-
-fn read_zip(bytes: &[u8]) -> Result<Doc, Refusal> {
-    match guard::inspect(bytes)? {
+    match guard::inspect(bytes).map_err(as_document)? {
         Container::Docx => {}
         _ => return Err(not_docx()),
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(guard::unreadable)?;
-    let mut part = zip
-        .by_name("word/document.xml")
-        .map_err(guard::unreadable)?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| damaged())?;
+    let mut part = zip.by_name("word/document.xml").map_err(|_| damaged())?;
     let mut xml = Vec::new();
     (&mut part)
         .take(limits::PART_BYTES)
         .read_to_end(&mut xml)
-        .map_err(guard::unreadable)?;
+        .map_err(|_| damaged())?;
     walk(&xml)
 }
 
@@ -45,12 +39,7 @@ fn read_zip(bytes: &[u8]) -> Result<Doc, Refusal> {
 /// told about workbooks or asked to save an .xlsx.
 fn as_document(mut f: Refusal) -> Refusal {
     match f.code {
-        Code::F1 if !f.message.contains("Word") => {
-            f.message =
-                "文件扩展名是 .docx，但无法作为 Word 文档打开（文件已损坏或不完整）。".into();
-            f.hints.clear();
-            *f = f.hint("请重新下载或向报送单位索取该文档，用 Word 或 WPS 打开确认无误后「另存为」Word 文档（*.docx）再试。");
-        }
+        Code::F1 => damaged(),
         Code::F4 => {
             f.message = f
                 .message
@@ -58,10 +47,21 @@ fn as_document(mut f: Refusal) -> Refusal {
                 .replace("工作簿", "Word 文档");
             f.hints.clear();
             *f = f.hint("请确认这是年度报告本身；文档中图片很多时，压缩图片或删除后另存再试。");
+            f
         }
-        _ => {}
+        _ => f,
     }
-    f
+}
+
+/// F1: a .docx whose zip or document part cannot be read.
+fn damaged() -> Refusal {
+    Box::new(
+        Finding::new(
+            Code::F1,
+            "文件扩展名是 .docx，但无法作为 Word 文档打开（文件已损坏或不完整）。",
+        )
+        .hint("请重新下载或向报送单位索取该文档，用 Word 或 WPS 打开确认无误后「另存为」Word 文档（*.docx）再试。"),
+    )
 }
 
 fn not_docx() -> Refusal {
@@ -108,14 +108,12 @@ fn walk(xml: &[u8]) -> Result<Doc, Refusal> {
     let mut depth = 0usize;
     let mut buf = Vec::new();
     loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(guard::unreadable)?;
+        let event = reader.read_event_into(&mut buf).map_err(|_| damaged())?;
         match event {
             Event::Start(e) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return Err(guard::unreadable("文档结构嵌套过深"));
+                    return Err(damaged());
                 }
                 w.start(&e, false);
             }

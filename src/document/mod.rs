@@ -13,12 +13,12 @@ pub mod docx;
 pub mod html;
 pub mod pdf;
 
-use std::io::Read as _;
 use std::path::Path;
 
 use crate::finding::{Code, Finding};
 use crate::limits;
 use crate::workbook::ReadOutcome;
+use crate::workbook::read;
 
 pub use assemble::assemble;
 
@@ -46,12 +46,12 @@ impl Grid {
         }
     }
 
-    /// Every non-empty cell text.
     /// The number of columns of its widest row.
     pub fn width(&self) -> usize {
         self.rows.iter().map(Vec::len).max().unwrap_or(0)
     }
 
+    /// Every non-empty cell text.
     pub fn texts(&self) -> impl Iterator<Item = &str> {
         self.rows.iter().flatten().map(String::as_str)
     }
@@ -116,27 +116,9 @@ impl Kind {
 /// Reads the document at `path` as a report; never panics, never fails: problems are findings.
 /// At most one byte past the size limit is read.
 pub fn read_file(path: &Path, kind: Kind) -> ReadOutcome {
-    let read = std::fs::File::open(path).and_then(|f| {
-        let mut bytes = Vec::new();
-        f.take(limits::FILE_BYTES + 1).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    });
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    match read {
-        Ok(bytes) => read_bytes(&bytes, kind, &stem),
-        Err(e) => ReadOutcome {
-            report: Default::default(),
-            findings: vec![
-                Finding::new(
-                    Code::F1,
-                    format!("无法读取文件：{}。", crate::os::describe(&e)),
-                )
-                .hint("请确认文件存在且未被其他程序占用。"),
-            ],
-        },
+    match read::load(path) {
+        Ok(bytes) => read_bytes(&bytes, kind, &read::stem(path)),
+        Err(f) => refused(*f),
     }
 }
 

@@ -29,21 +29,29 @@ pub struct ReadOutcome {
 /// Only regular files are opened (see `batch::discover`), and at most one byte past the size
 /// limit is read, so a huge file costs no more memory than the limit.
 pub fn read_file(path: &Path) -> ReadOutcome {
+    match load(path) {
+        Ok(bytes) => read_named(&bytes, &stem(path)),
+        Err(f) => refused(*f),
+    }
+}
+
+/// The bytes of any input file (workbook or document), at most one past the size limit, or
+/// the F1 that says why the file could not be read.
+pub(crate) fn load(path: &Path) -> Result<Vec<u8>, Box<Finding>> {
     let read = std::fs::File::open(path).and_then(|f| {
         let mut bytes = Vec::new();
         f.take(limits::FILE_BYTES + 1).read_to_end(&mut bytes)?;
         Ok(bytes)
     });
-    match read {
-        Ok(bytes) => read_named(&bytes, &stem(path)),
-        Err(e) => refused(
+    read.map_err(|e| {
+        Box::new(
             Finding::new(
                 Code::F1,
                 format!("无法读取文件：{}。", crate::os::describe(&e)),
             )
             .hint("请确认文件存在且未被其他程序占用。"),
-        ),
-    }
+        )
+    })
 }
 
 pub fn read_bytes(bytes: &[u8]) -> ReadOutcome {
@@ -103,7 +111,8 @@ pub fn read_named(bytes: &[u8], stem: &str) -> ReadOutcome {
     ReadOutcome { report, findings }
 }
 
-fn stem(path: &Path) -> String {
+/// The file name without its extension: whose report a file is when its text does not say.
+pub(crate) fn stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default()
@@ -484,12 +493,11 @@ fn stray_text(sheet: &Sheet, header_row: u32, columns: [Option<u32>; 3], out: &m
         .iter()
         .find(|(r, _)| *r == header_row)
         .map(|(_, c)| *c);
+    let read_or_beside = |c: u32| columns.contains(&Some(c)) || reference == Some(c);
     for r in 0..sheet.end().0 {
-        let stray = sheet.row_cells(r).find(|c| {
-            r != header_row
-                && (r < header_row || !columns.contains(&Some(*c)))
-                && (r < header_row || reference != Some(*c))
-        });
+        let stray = sheet
+            .row_cells(r)
+            .find(|c| r != header_row && (r < header_row || !read_or_beside(*c)));
         if let Some(c) = stray {
             out.push(
                 Finding::new(

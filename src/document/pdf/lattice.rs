@@ -19,9 +19,10 @@ pub struct Table {
     /// The cell each grid position belongs to (`usize::MAX` outside every cell).
     owner: Vec<usize>,
     glyphs: Vec<Vec<Glyph>>,
-    /// Words a column rule cuts: the grid row, the column left of the rule, the word.
-    crossings: Vec<(usize, usize, String)>,
 }
+
+/// A word a column rule cuts: the grid row, the column left of the rule, the word.
+pub type Crossing = (usize, usize, String);
 
 impl Table {
     pub fn top(&self) -> f32 {
@@ -54,10 +55,10 @@ impl Table {
         self.xs.len() - 1
     }
 
-    /// Puts each glyph into the cell that holds its centre, and notes every word a column rule
+    /// Puts each glyph into the cell that holds its centre, and returns every word a column rule
     /// cuts (a number set wider than its cell runs into the next one: read either way, a digit
     /// would change cells unseen).
-    pub fn fill(&mut self, glyphs: Vec<Glyph>) {
+    pub fn fill(&mut self, glyphs: Vec<Glyph>) -> Vec<Crossing> {
         let mut placed: Vec<(usize, usize, Glyph)> = Vec::new();
         for g in glyphs {
             let (cx, cy) = (g.x + g.width / 2.0, g.y - g.size * 0.35);
@@ -68,16 +69,12 @@ impl Table {
                 placed.push((r, c, g));
             }
         }
-        self.crossings = crossings(&mut placed, &self.owner, self.cols());
+        let crossings = crossings(&mut placed, &self.owner, self.cols());
         for (r, c, g) in placed {
             let owner = self.owner[r * self.cols() + c];
             self.glyphs[owner].push(g);
         }
-    }
-
-    /// The words a column rule cuts, with the page's place of each.
-    pub fn crossings(&self) -> &[(usize, usize, String)] {
-        &self.crossings
+        crossings
     }
 
     /// Each cell's text at its top-left grid position: lines top to bottom, glyphs left to right.
@@ -92,11 +89,7 @@ impl Table {
 
 /// Runs of touching glyphs on one baseline whose glyphs fall into different cells of one row.
 /// Cells keep their text off the rules by a padding, so neighbours across a rule never touch.
-fn crossings(
-    placed: &mut [(usize, usize, Glyph)],
-    owner: &[usize],
-    cols: usize,
-) -> Vec<(usize, usize, String)> {
+fn crossings(placed: &mut [(usize, usize, Glyph)], owner: &[usize], cols: usize) -> Vec<Crossing> {
     placed.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then(a.2.y.total_cmp(&b.2.y))
@@ -107,7 +100,7 @@ fn crossings(
             && b.x - (a.x + a.width) < a.size.min(b.size) * 0.12
             && b.x >= a.x
     };
-    let mut out: Vec<(usize, usize, String)> = Vec::new();
+    let mut out: Vec<Crossing> = Vec::new();
     let mut start = 0;
     for i in 1..=placed.len() {
         let run_ends = i == placed.len()
@@ -334,7 +327,6 @@ fn build(hs: &[Rule], vs: &[Rule]) -> Option<Table> {
         cells,
         owner,
         glyphs,
-        crossings: Vec::new(),
     })
 }
 
@@ -466,8 +458,7 @@ mod tests {
         // 「32387」 from x 110 to 135 runs over the rule at 130 into 「98」 set at 135.
         let mut glyphs = digits(110.0, "32387");
         glyphs.extend(digits(135.0, "98"));
-        t.fill(glyphs);
-        assert_eq!(t.crossings(), &[(0, 0, "3238798".to_string())]);
+        assert_eq!(t.fill(glyphs), [(0, 0, "3238798".to_string())]);
     }
 
     #[test]
@@ -475,8 +466,7 @@ mod tests {
         let mut t = tables(&grid(&[100.0, 130.0, 160.0], &[100.0, 120.0])).remove(0);
         let mut glyphs = digits(105.0, "3238");
         glyphs.extend(digits(138.0, "98"));
-        t.fill(glyphs);
-        assert!(t.crossings().is_empty());
+        assert!(t.fill(glyphs).is_empty());
         assert_eq!(t.texts()[0].1, "3238");
         assert_eq!(t.texts()[1].1, "98");
     }

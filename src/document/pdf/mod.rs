@@ -139,9 +139,9 @@ pub fn read(bytes: &[u8]) -> Result<Doc, Refusal> {
     for (n, ((page, w, h), found)) in pages.into_iter().zip(found).enumerate() {
         let (inside, outside) = lattice::split_glyphs(page.glyphs, &found);
         for (mut t, glyphs) in found.into_iter().zip(inside) {
-            t.fill(glyphs);
+            let crossings = t.fill(glyphs);
             out.findings
-                .extend(t.crossings().iter().map(|c| crossing(n, c)));
+                .extend(crossings.iter().map(|c| crossing(n, c)));
             tables.push((n, t));
         }
         let outside: Vec<_> = outside.into_iter().filter(|g| !g.vertical).collect();
@@ -251,7 +251,7 @@ fn page_resources(doc: &Document, id: lopdf::ObjectId) -> Option<&lopdf::Diction
 }
 
 /// D5: a word printed across a column rule of a table on page `page` (0-based).
-fn crossing(page: usize, (row, col, word): &(usize, usize, String)) -> Finding {
+fn crossing(page: usize, (row, col, word): &lattice::Crossing) -> Finding {
     Finding::new(
         Code::D5,
         format!(
