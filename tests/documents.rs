@@ -622,7 +622,7 @@ fn hostile_documents_end_in_findings() {
     });
     cases.push(("bomb.docx", bomb));
     // A password to open it, and a font without its map to text everywhere.
-    let own = own_pdf();
+    let (_, own) = own_pdf();
     cases.push(("password.pdf", encrypted(&own, "user")));
     cases.push(("unmapped.pdf", without_to_unicode(&own, |_| true)));
     cases.push(("empty.pdf", Vec::new()));
@@ -652,10 +652,14 @@ fn hostile_documents_end_in_findings() {
     }
 }
 
-/// The sample's PDF as nianbao builds it.
-fn own_pdf() -> Vec<u8> {
-    let (_ws, reports, dir) = samples_built_with(&[]);
-    std::fs::read(dir.join(format!("{}.pdf", reports[0].info.agency))).unwrap()
+/// The first sample (江岚县交通运输局) as read from its input workbook, and its PDF as nianbao
+/// builds it.
+fn own_pdf() -> (Report, Vec<u8>) {
+    let (ws, reports, dir) = samples_built_with(&[]);
+    let agency = &reports[0].info.agency;
+    let expected = read_file(&ws.path().join(format!("input/{agency}.xlsx"))).report;
+    let pdf = std::fs::read(dir.join(format!("{agency}.pdf"))).unwrap();
+    (expected, pdf)
 }
 
 /// `pdf` encrypted by qpdf with AES-256: `user` the password to open it ("" opens without one,
@@ -705,10 +709,7 @@ fn without_to_unicode(pdf: &[u8], pick: impl Fn(&str) -> bool) -> Vec<u8> {
 
 #[test]
 fn a_pdf_that_forbids_copying_reads_and_one_font_without_its_map_is_said() {
-    let (ws, _, dir) = samples_built_with(&[]);
-    let input = ws.path().join("input/江岚县交通运输局.xlsx");
-    let expected = read_file(&input).report;
-    let own = std::fs::read(dir.join("江岚县交通运输局.pdf")).unwrap();
+    let (expected, own) = own_pdf();
     let out = tempfile::tempdir().unwrap();
     let locked = out.path().join("江岚县交通运输局.pdf");
     std::fs::write(&locked, encrypted(&own, "")).unwrap();
@@ -800,9 +801,7 @@ fn with_vertical_stamp(pdf: &[u8], text: &str) -> Vec<u8> {
 
 #[test]
 fn a_vertical_stamp_in_the_margin_does_not_break_reading() {
-    let (ws, _, dir) = samples_built_with(&[]);
-    let expected = read_file(&ws.path().join("input/江岚县交通运输局.xlsx")).report;
-    let own = std::fs::read(dir.join("江岚县交通运输局.pdf")).unwrap();
+    let (expected, own) = own_pdf();
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("江岚县交通运输局.pdf");
     std::fs::write(&file, with_vertical_stamp(&own, "政务公开专用章")).unwrap();

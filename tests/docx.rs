@@ -180,21 +180,10 @@ fn libreoffice_opens_it_with_every_heading_paragraph_and_label() {
         .iter()
         .map(|r| dir.join(format!("{}.docx", r.info.agency)))
         .collect();
-    let out = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&converted)
-        .args(&docs)
-        .output()
-        .expect("LibreOffice (soffice) must be installed for the DOCX test (.ci/run installs it)");
-    for (report, docx) in reports.iter().zip(&docs) {
+    let pdfs = soffice_pdfs(&docs, &converted, &profile);
+    for ((report, docx), pdf) in reports.iter().zip(&docs).zip(&pdfs) {
         let agency = &report.info.agency;
-        let pdf = converted.join(format!("{agency}.pdf"));
-        assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
-        let text = without_page_numbers(&pdf_text(&pdf));
+        let text = without_page_numbers(&pdf_text(pdf));
         assert!(text.contains(&format!("{agency}2025年政府信息公开工作年度报告")));
         for (_, heading) in schema::SECTIONS {
             assert!(text.contains(heading), "{agency}: heading「{heading}」");
@@ -218,7 +207,7 @@ fn libreoffice_opens_it_with_every_heading_paragraph_and_label() {
             }
         }
         let ours = pages(&dir.join(format!("{agency}.pdf")));
-        let theirs = pages(&pdf);
+        let theirs = pages(pdf);
         assert!(
             ours.abs_diff(theirs) <= 1,
             "{}: LibreOffice sets {theirs} pages, nianbao's PDF has {ours}",

@@ -185,24 +185,6 @@ fn the_fragment_carries_its_styles_on_its_elements() {
     }
 }
 
-/// Prints `html` to PDF with headless Chromium (as a reader's browser would).
-fn print(html: &Path, pdf: &Path) {
-    let profile = tempfile::tempdir().unwrap();
-    let out = Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(format!("file://{}", html.display()))
-        .output()
-        .expect("chromium must be installed for the HTML print test (.ci/run installs it)");
-    assert!(pdf.is_file(), "{}", String::from_utf8_lossy(&out.stderr));
-}
-
 /// The horizontal extent of every word on every page, and the page width, by `pdftotext -bbox`.
 fn word_boxes(pdf: &Path) -> (f32, Vec<(String, f32, f32)>) {
     let out = Command::new("pdftotext")
@@ -227,7 +209,7 @@ fn the_page_prints_on_a4_with_its_text_and_tables_inside_the_margins() {
     let report = &reports[0];
     let page = dir.join(format!("{}.html", report.info.agency));
     let pdf = dir.join("printed.pdf");
-    print(&page, &pdf);
+    chromium_print(&page, &pdf);
     let text = pdf_text(&pdf);
     for h in schema::SECTIONS.iter().map(|(_, h)| *h) {
         assert!(text.contains(h), "the printed page lacks「{h}」");

@@ -4,7 +4,6 @@
 //! of each other (text spilling into the next row or cell), no word smaller than 6 pt.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::common::pdf::{Line, pages};
 use crate::common::*;
@@ -48,30 +47,6 @@ fn measure(pdf: &Path) -> Vec<String> {
         }
     }
     wrong
-}
-
-/// Prints every workbook through LibreOffice into `dir`, returning the PDFs.
-fn print(workbooks: &[PathBuf], dir: &Path, profile: &Path) -> Vec<PathBuf> {
-    let out = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir)
-        .args(workbooks)
-        .output()
-        .expect("LibreOffice (soffice, with Calc) must be installed for the print test (.ci/run installs it)");
-    workbooks
-        .iter()
-        .map(|w| {
-            let pdf = dir.join(w.with_extension("pdf").file_name().unwrap());
-            assert!(
-                pdf.is_file(),
-                "{}: {}",
-                w.display(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            pdf
-        })
-        .collect()
 }
 
 #[test]
@@ -144,7 +119,7 @@ fn every_workbook_nianbao_writes_prints_legibly() {
         );
     }
     let printed = ws.path().join("printed");
-    let pdfs = print(&workbooks, &printed, &ws.path().join("lo-profile"));
+    let pdfs = soffice_pdfs(&workbooks, &printed, &ws.path().join("lo-profile"));
     let wrong: Vec<String> = pdfs.iter().flat_map(|p| measure(p)).collect();
     let summary: Vec<String> = pdfs
         .iter()

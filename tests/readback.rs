@@ -56,45 +56,17 @@ fn everything_reads_back(ws: &Path, dir: &Path) {
         .iter()
         .map(|r| dir.join(format!("{}.docx", r.info.agency)))
         .collect();
-    // Its own profile: LibreOffice instances sharing one refuse to start beside each other.
-    let profile = lo.path().join("profile");
-    let converted = std::process::Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(lo.path())
-        .args(&docx)
-        .output()
-        .expect("soffice (.ci/run installs libreoffice-writer-nogui)");
-    assert!(converted.status.success(), "{converted:?}");
-    for report in &expected {
+    let converted = soffice_pdfs(&docx, lo.path(), &lo.path().join("profile"));
+    for (report, converted) in expected.iter().zip(&converted) {
         let agency = &report.info.agency;
         for ext in ["pdf", "html", "片段.html", "docx", "xlsx"] {
             readback_matches(&dir.join(format!("{agency}.{ext}")), report, true);
         }
-        readback_matches(&lo.path().join(format!("{agency}.pdf")), report, true);
+        readback_matches(converted, report, true);
         let printed = lo.path().join(format!("{agency}-chromium.pdf"));
         chromium_print(&dir.join(format!("{agency}.html")), &printed);
         readback_matches(&printed, report, false);
     }
-}
-
-/// The page printed to PDF by headless Chromium, as a reader's browser prints it.
-fn chromium_print(page: &Path, pdf: &Path) {
-    let status = std::process::Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-pdf-header-footer",
-        ])
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg(page)
-        .output()
-        .expect("chromium (.ci/run installs it)");
-    assert!(status.status.success() && pdf.exists(), "{status:?}");
 }
 
 #[test]

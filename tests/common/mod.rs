@@ -210,6 +210,61 @@ pub fn corpus(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// `files` (workbooks or documents) converted to PDF by LibreOffice into `dir`, with its own
+/// `profile` (instances sharing one refuse to start beside each other): the PDFs, in order.
+pub fn soffice_pdfs(files: &[PathBuf], dir: &Path, profile: &Path) -> Vec<PathBuf> {
+    let out = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir)
+        .args(files)
+        .output()
+        .expect("LibreOffice (soffice) must be installed (.ci/run installs its Writer and Calc)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    files
+        .iter()
+        .map(|f| {
+            let pdf = dir.join(f.with_extension("pdf").file_name().unwrap());
+            assert!(
+                pdf.is_file(),
+                "{}: {}",
+                f.display(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            pdf
+        })
+        .collect()
+}
+
+/// `html` printed to `pdf` by headless Chromium, as a reader's browser prints it.
+pub fn chromium_print(html: &Path, pdf: &Path) {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium must be installed (.ci/run installs it)");
+    assert!(
+        out.status.success() && pdf.is_file(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The input workbook for `report`, as the crate writes it.
 pub fn workbook_bytes(report: &Report) -> Vec<u8> {
     blank::write_input(report).unwrap()
