@@ -21,6 +21,7 @@ mod html;
 mod incremental;
 mod labels;
 mod office;
+mod paragraphs;
 mod pdf_layout;
 mod prints;
 mod readback;

@@ -69,11 +69,10 @@ fn no_line_starts_with_closing_or_ends_with_opening_punctuation() {
 }
 
 #[test]
-fn words_numbers_and_addresses_are_never_split() {
+fn numbers_are_never_split_and_addresses_only_after_their_marks() {
     let (style, _) = body();
-    let whole = [
-        "2024年",
-        "12.5%",
+    let whole = ["2024年", "12.5%"];
+    let addresses = [
         "010-12345678",
         "zwgk@example.gov.cn",
         "https://www.example.gov.cn/xxgk/index.html",
@@ -83,16 +82,30 @@ fn words_numbers_and_addresses_are_never_split() {
         let measure = ems as f32 * 15.8;
         let (lines, _) = break_lines(fonts(), TRICKY, style, measure);
         let texts = texts(&lines);
-        // A word wider than the line has to be split somewhere; the others never are.
-        for w in whole
-            .iter()
-            .filter(|w| measure_text(w) <= measure - style.indent)
-        {
+        for w in whole {
             assert!(
                 texts.iter().any(|t| t.contains(w)),
                 "{w} split at {ems} em: {texts:?}"
             );
             checked += 1;
+        }
+        // An address that fits on a line breaks, if at all, after one of its marks.
+        for a in addresses
+            .iter()
+            .filter(|a| measure_text(a) <= measure - style.indent)
+        {
+            checked += 1;
+            if texts.iter().any(|t| t.contains(a)) {
+                continue;
+            }
+            let end = texts
+                .iter()
+                .find(|t| (1..a.len()).any(|k| a.is_char_boundary(k) && t.ends_with(&a[..k])))
+                .unwrap_or_else(|| panic!("{a} lost at {ems} em: {texts:?}"));
+            assert!(
+                end.ends_with(['/', '.', '-', '@']),
+                "{a} split inside a part at {ems} em: {texts:?}"
+            );
         }
     }
     assert!(

@@ -199,6 +199,17 @@ fn heading_role(level: u8) -> Role {
     }
 }
 
+/// How a heading of `level` (1 and 2 in their faces) or body text (0; 3 and 4 in the body face)
+/// is set: on the 28-character grid, justified, its first line indented two characters.
+pub fn block_style(g: &Geometry, level: u8) -> Style {
+    Style {
+        indent: 2.0 * g.grid_advance(),
+        justify: true,
+        tracking: g.grid_tracking(),
+        ..Style::new(heading_role(level), g.body_size)
+    }
+}
+
 struct Writer<'a> {
     g: Geometry,
     fonts: &'a FontSet,
@@ -310,15 +321,8 @@ impl<'a> Writer<'a> {
         self.y -= self.g.pitch;
     }
 
-    /// Headings of `level` 1 and 2 in their faces; 3, 4 and body text (0) in the body face.
     fn heading_style(&self, level: u8) -> Style {
-        let role = heading_role(level);
-        Style {
-            indent: 2.0 * self.g.grid_advance(),
-            justify: true,
-            tracking: self.g.grid_tracking(),
-            ..Style::new(role, self.g.body_size)
-        }
+        block_style(&self.g, level)
     }
 
     fn heading(&mut self, level: u8, text: &str, next: Option<(usize, &Block)>) {

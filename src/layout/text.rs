@@ -1,32 +1,44 @@
-//! Breaking Chinese text into lines.
+//! Setting Chinese text in lines.
 //!
-//! Text is cut into atoms that never break inside, at the break opportunities of the Unicode line
-//! breaking algorithm (icu_segmenter, strict): closing punctuation stays with what it closes and
-//! opening punctuation with what it opens, so no line starts with `，。）》” …` or ends with
-//! `（《“ …` (禁则). On top of that a run of Latin letters and digits (`12.5%`, `010-12345678`, an
-//! e-mail address or URL) and a number with its unit (`2025年`) are never split. Lines are filled
-//! greedily and justified by spreading the slack between characters, never inside a word.
+//! Each character gets its face and width; adjacent full-width punctuation is squeezed by half
+//! an em (CLREQ 3.1.6); `breaks` chooses where the lines end, over the whole paragraph at once
+//! (total fit, 禁则 as hard constraints); each line but the last is then justified by spreading
+//! its slack between characters, never inside a word or number, and closing punctuation at a
+//! line's end may hang half an em that justification takes back.
 
-use icu_segmenter::LineSegmenter;
-use icu_segmenter::LineSegmenterBorrowed;
-use icu_segmenter::options::LineBreakOptions;
+mod breaks;
 
 use super::fonts::{FontSet, Role};
+use breaks::{Candidates, Frame, fits_one_line, total_fit};
 
 /// Characters that must not start a line.
 pub fn is_closing(c: char) -> bool {
-    "，。、；：？！）》」』】〕〉〗〙〛”’…—%‰·．,.;:?!)]}>、～°℃".contains(c)
+    CLOSING.contains(&c)
 }
+
+const CLOSING: &[char] = &[
+    '，', '。', '、', '；', '：', '？', '！', '）', '》', '」', '』', '】', '〕', '〉', '〗', '〙',
+    '〛', '”', '’', '…', '—', '%', '‰', '·', '．', ',', '.', ';', ':', '?', '!', ')', ']', '}',
+    '>', '～', '°', '℃',
+];
 
 /// Characters that must not end a line.
 pub fn is_opening(c: char) -> bool {
-    "（《「『【〔〈〖〘〚“‘([{<".contains(c)
+    OPENING.contains(&c)
 }
+
+const OPENING: &[char] = &[
+    '（', '《', '「', '『', '【', '〔', '〈', '〖', '〘', '〚', '“', '‘', '(', '[', '{', '<',
+];
 
 /// Characters that keep a Latin/number run together (`12.5`, `010-1234`, `a@b.cn`, `https://`).
 fn is_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "._-@/:%+#&=?~".contains(c)
+    c.is_ascii_alphanumeric() || WORD_MARKS.contains(&c)
 }
+
+const WORD_MARKS: &[char] = &[
+    '.', '_', '-', '@', '/', ':', '%', '+', '#', '&', '=', '?', '~',
+];
 
 fn is_ideograph(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFD)
@@ -51,6 +63,8 @@ pub struct Line {
     pub runs: Vec<Run>,
     /// Natural width plus justification, in pt.
     pub width: f32,
+    /// Space added to each gap between characters by justification, in pt (negative: taken).
+    pub stretch: f32,
 }
 
 impl Line {
@@ -106,6 +120,15 @@ pub fn break_lines(
     style: Style,
     measure: f32,
 ) -> (Vec<Line>, Vec<char>) {
+    let (glyphs, missing) = shape(fonts, text, style);
+    let candidates = Lazy::new(&glyphs, style);
+    let ends = line_ends(&glyphs, &candidates, style, measure);
+    (set_lines(fonts, &glyphs, &ends, style, measure), missing)
+}
+
+/// Each character with its face and width, adjacent punctuation squeezed; and the characters
+/// no face of the role has.
+fn shape(fonts: &FontSet, text: &str, style: Style) -> (Vec<Glyph>, Vec<char>) {
     let mut missing = Vec::new();
     let glyphs: Vec<Glyph> = text
         .chars()
@@ -127,41 +150,68 @@ pub fn break_lines(
             }
         })
         .collect();
-    let glyphs = squeeze_punctuation(glyphs, style.size);
-    let mut lines: Vec<Vec<Glyph>> = Vec::new();
-    let mut current: Vec<Glyph> = Vec::new();
-    // Width of the glyphs on the current line; the first line is shorter by the indent.
-    let mut used = 0.0;
-    let room =
-        |lines: &Vec<Vec<Glyph>>| measure - if lines.is_empty() { style.indent } else { 0.0 };
-    for atom in atoms(&glyphs, style.title_words) {
-        if current.is_empty() && atom.iter().all(|g| g.c == ' ') {
-            continue;
+    (squeeze_punctuation(glyphs, style.size), missing)
+}
+
+/// A text's break candidates, found the first time a text needs more than one line: most table
+/// cells fit on one, and segmenting them would be most of their cost.
+struct Lazy<'a> {
+    glyphs: &'a [Glyph],
+    title_words: bool,
+    found: std::cell::OnceCell<Candidates>,
+}
+
+impl<'a> Lazy<'a> {
+    fn new(glyphs: &'a [Glyph], style: Style) -> Self {
+        Lazy {
+            glyphs,
+            title_words: style.title_words,
+            found: std::cell::OnceCell::new(),
         }
-        let w: f32 = atom.iter().map(|g| g.width).sum();
-        let fits = |used: f32, lines: &Vec<Vec<Glyph>>| {
-            used + w + unsqueeze(atom.last(), style.size) - hang(atom, style.size)
-                <= room(lines) + 0.01
-        };
-        if w - hang(atom, style.size) > measure + 0.01 {
-            // Wider than any line (a long URL): it has to be split, so it fills this line first.
-            split_long_atom(atom, &mut lines, &mut current, &mut used, &room, style.size);
-            continue;
-        }
-        if !fits(used, &lines) && !current.is_empty() {
-            lines.push(std::mem::take(&mut current));
-            used = 0.0;
-        }
-        if !fits(used, &lines) {
-            // Only the indented first line is too short for it.
-            split_long_atom(atom, &mut lines, &mut current, &mut used, &room, style.size);
-            continue;
-        }
-        current.extend_from_slice(atom);
-        used += w;
     }
-    if !current.is_empty() {
-        lines.push(current);
+
+    fn get(&self) -> &Candidates {
+        self.found
+            .get_or_init(|| Candidates::new(self.glyphs, self.title_words))
+    }
+}
+
+/// Where each line ends (glyph indices, the last being the text's end).
+fn line_ends(glyphs: &[Glyph], candidates: &Lazy, style: Style, measure: f32) -> Vec<usize> {
+    let frame = Frame {
+        width: measure,
+        indent: style.indent,
+        size: style.size,
+        justify: style.justify,
+    };
+    if fits_one_line(glyphs, &frame) {
+        return vec![glyphs.len()];
+    }
+    let breaks = candidates.get().in_frame(glyphs, &frame);
+    let stretchable = |i: usize| !(is_word(glyphs[i].c) && is_word(glyphs[i + 1].c));
+    total_fit(glyphs, &breaks, &frame, stretchable)
+}
+
+/// The lines ending at `ends`, each but the last justified if the style says so.
+fn set_lines(
+    fonts: &FontSet,
+    glyphs: &[Glyph],
+    ends: &[usize],
+    style: Style,
+    measure: f32,
+) -> Vec<Line> {
+    let mut lines: Vec<Vec<Glyph>> = Vec::with_capacity(ends.len());
+    let mut from = 0;
+    for &end in ends {
+        // Spaces at a line's start fall away, as at its end.
+        let ink = glyphs[from..end]
+            .iter()
+            .position(|g| g.c != ' ')
+            .map_or(end, |p| from + p);
+        if ink < end {
+            lines.push(glyphs[ink..end].to_vec());
+        }
+        from = end;
     }
     // Punctuation squeezed against a partner that went to the next line takes its full width
     // back: its glyph box would otherwise reach past the measure.
@@ -174,7 +224,7 @@ pub fn break_lines(
         }
     }
     let count = lines.len();
-    let out = lines
+    lines
         .into_iter()
         .enumerate()
         .map(|(i, glyphs)| {
@@ -188,19 +238,24 @@ pub fn break_lines(
                 style.justify && !last,
             )
         })
-        .collect();
-    (out, missing)
+        .collect()
 }
 
 /// Full-width punctuation whose ink sits in the left half of its box (GB style).
 fn blank_after(c: char) -> bool {
-    "，。、；：）》」』】〕〉〗”’".contains(c)
+    BLANK_AFTER.contains(&c)
 }
+
+const BLANK_AFTER: &[char] = &[
+    '，', '。', '、', '；', '：', '）', '》', '」', '』', '】', '〕', '〉', '〗', '”', '’',
+];
 
 /// Full-width punctuation whose ink sits in the right half of its box.
 fn blank_before(c: char) -> bool {
-    "（《「『【〔〈〖“‘".contains(c)
+    BLANK_BEFORE.contains(&c)
 }
+
+const BLANK_BEFORE: &[char] = &['（', '《', '「', '『', '【', '〔', '〈', '〖', '“', '‘'];
 
 /// The share of an em taken from squeezed punctuation.
 const SQUEEZE: f32 = 0.5;
@@ -231,20 +286,24 @@ pub fn break_balanced(
     style: Style,
     measure: f32,
 ) -> (Vec<Line>, Vec<char>) {
-    let (lines, missing) = break_lines(fonts, text, style, measure);
-    if lines.len() < 2 {
-        return (lines, missing);
-    }
-    let (mut lo, mut hi) = (measure / lines.len() as f32 * 0.5, measure);
-    for _ in 0..16 {
-        let mid = (lo + hi) / 2.0;
-        if break_lines(fonts, text, style, mid).0.len() == lines.len() {
-            hi = mid;
-        } else {
-            lo = mid;
+    let (glyphs, missing) = shape(fonts, text, style);
+    let candidates = Lazy::new(&glyphs, style);
+    let count = line_ends(&glyphs, &candidates, style, measure).len();
+    let mut best = measure;
+    if count >= 2 {
+        let (mut lo, mut hi) = (measure / count as f32 * 0.5, measure);
+        for _ in 0..16 {
+            let mid = (lo + hi) / 2.0;
+            if line_ends(&glyphs, &candidates, style, mid).len() == count {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
         }
+        best = hi;
     }
-    (break_lines(fonts, text, style, hi).0, missing)
+    let ends = line_ends(&glyphs, &candidates, style, best);
+    (set_lines(fonts, &glyphs, &ends, style, best), missing)
 }
 
 /// A report title in as few lines as it takes, broken where its meaning allows: after the
@@ -305,134 +364,6 @@ fn title_breaks(chars: &[char]) -> Vec<usize> {
 fn imbalance(lines: &[Line]) -> f32 {
     let widths = lines.iter().map(|l| l.width);
     widths.clone().fold(0.0, f32::max) - widths.fold(f32::MAX, f32::min)
-}
-
-/// Sets an atom that cannot fit on one line across lines: character by character, each line
-/// ending preferably after a URL separator (`/`, `.`, `-`, `@` …), never before closing
-/// punctuation nor after opening punctuation.
-/// Whether no line may break between `a` and `b` beyond what UAX #14 already forbids.
-fn keeps_together(a: char, b: char, title_words: bool) -> bool {
-    let word = is_word(a) && is_word(b);
-    let number_and_unit = a.is_ascii_digit() && is_ideograph(b);
-    let title_word = title_words && TITLE_WORDS.iter().any(|w| w == &[a, b]);
-    word || number_and_unit || title_word || is_closing(b) || is_opening(a)
-}
-
-/// Two-character words of report titles that a title line never splits (GB/T 9704 7.3.3:
-/// a title breaks where its meaning allows).
-const TITLE_WORDS: [[char; 2]; 9] = [
-    ['政', '府'],
-    ['信', '息'],
-    ['公', '开'],
-    ['工', '作'],
-    ['年', '度'],
-    ['报', '告'],
-    ['人', '民'],
-    ['机', '关'],
-    ['办', '公'],
-];
-
-fn split_long_atom(
-    atom: &[Glyph],
-    lines: &mut Vec<Vec<Glyph>>,
-    current: &mut Vec<Glyph>,
-    used: &mut f32,
-    room: &dyn Fn(&Vec<Vec<Glyph>>) -> f32,
-    size: f32,
-) {
-    let start = current.len();
-    for g in atom {
-        let room_now = room(lines);
-        // Closing punctuation may hang past the measure by the half em that justification
-        // takes back, and only one of it: a run of dashes or full stops breaks like any text
-        // rather than leave the text block (禁则 yields to the box).
-        let full = g.width + unsqueeze(Some(g), size);
-        let over = *used + full - room_now;
-        let may_hang =
-            is_closing(g.c) && *used <= room_now + 0.01 && over <= full.min(size * 0.5) + 0.01;
-        if over > 0.01 && !current.is_empty() && !may_hang {
-            // Back up to the last separator of this atom on the line, if there is one; before
-            // closing punctuation, take the character it closes down with it (禁则) unless the
-            // line holds nothing else.
-            let mut cut = current[start.min(current.len())..]
-                .iter()
-                .rposition(|x| "/.-@?&=_".contains(x.c))
-                .map(|p| start + p + 1)
-                .filter(|&p| p < current.len())
-                .unwrap_or(current.len());
-            if cut == current.len()
-                && is_closing(g.c)
-                && let Some(p) = current.iter().rposition(|x| !is_closing(x.c))
-                && p > 0
-                && current.len() - p <= MAX_CARRIED_CLOSING
-            {
-                cut = p;
-            }
-            let mut carried = current.split_off(cut);
-            while current.len() > 1 && current.last().is_some_and(|l| is_opening(l.c)) {
-                carried.insert(0, current.pop().expect("checked non-empty"));
-            }
-            lines.push(std::mem::take(current));
-            *used = carried.iter().map(|c| c.width).sum();
-            *current = carried;
-        }
-        current.push(*g);
-        *used += g.width;
-    }
-}
-
-/// A closing mark that does not fit takes the character it closes down with it only if at most
-/// this many marks stand between them (`好。”`); a longer run breaks inside itself instead of
-/// leaving a line of two characters spread across the measure.
-const MAX_CARRIED_CLOSING: usize = 3;
-
-/// What a glyph gains if a line ends after it: the half em its squeeze took.
-fn unsqueeze(g: Option<&Glyph>, size: f32) -> f32 {
-    match g {
-        Some(g) if g.squeezed => size * SQUEEZE,
-        _ => 0.0,
-    }
-}
-
-/// How far an atom may stick out past the measure: closing punctuation at its end hangs by up
-/// to half an em (its ink sits in the first half of its box), and justification takes it back.
-fn hang(atom: &[Glyph], size: f32) -> f32 {
-    match atom.last() {
-        Some(g) if is_closing(g.c) && atom.len() > 1 => g.width.min(size * 0.5),
-        _ => 0.0,
-    }
-}
-
-/// Unicode line breaking (UAX #14) with CSS `line-break: strict`, the rules for Chinese text:
-/// no break before closing punctuation, after opening punctuation, inside numbers.
-const SEGMENTER: LineSegmenterBorrowed<'static> =
-    LineSegmenter::new_for_non_complex_scripts(LineBreakOptions::default());
-
-/// Splits glyphs into unbreakable atoms at the break opportunities UAX #14 gives, less these:
-/// none inside a run of Latin letters and digits (UAX #14 would break a URL after `/`), none
-/// between a number and the character after it (its unit: 2025年), and none before or after the
-/// punctuation GB practice forbids at a line's start or end, dashes and ellipses included.
-fn atoms(glyphs: &[Glyph], title_words: bool) -> Vec<&[Glyph]> {
-    let text: String = glyphs.iter().map(|g| g.c).collect();
-    let mut char_index = vec![0usize; text.len() + 1];
-    for (i, (byte, _)) in text.char_indices().enumerate() {
-        char_index[byte] = i;
-    }
-    char_index[text.len()] = glyphs.len();
-    let mut cuts: Vec<usize> = SEGMENTER
-        .segment_str(&text)
-        .map(|byte| char_index[byte])
-        .filter(|&i| {
-            i == 0
-                || i == glyphs.len()
-                || !keeps_together(glyphs[i - 1].c, glyphs[i].c, title_words)
-        })
-        .collect();
-    cuts.dedup();
-    cuts.windows(2)
-        .map(|w| &glyphs[w[0]..w[1]])
-        .filter(|a| !a.is_empty())
-        .collect()
 }
 
 fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justify: bool) -> Line {
@@ -497,6 +428,7 @@ fn set_line(fonts: &FontSet, glyphs: &[Glyph], style: Style, measure: f32, justi
     Line {
         runs,
         width: natural + stretch * gaps,
+        stretch,
     }
 }
 
