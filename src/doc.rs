@@ -2,8 +2,8 @@
 //! a title, headings of four levels, paragraphs, tables and page breaks. Every output (PDF,
 //! HTML, DOCX) is made from a `Document`, so their words and numbers cannot differ.
 //!
-//! Tables are written in templates as `<!-- table:t3 -->` and page breaks as
-//! `<!-- pagebreak -->`; the table itself comes from the schema and the report, not from text,
+//! Tables are written in templates as `<!-- table:t3 -->`, page breaks as `<!-- pagebreak -->`
+//! and the 落款 (agency and 发布日期, if the report has one) as `<!-- signature -->`; the table itself comes from the schema and the report, not from text,
 //! and is resolved here once — every cell with its text and spans — so that no output walks
 //! the schema grid against the report again.
 
@@ -24,6 +24,11 @@ pub enum Block {
     Paragraph(String),
     Table(Grid),
     PageBreak,
+    /// 落款: the agency and the date at the report's end, set right (GB/T 9704 7.3.5.2).
+    Signature {
+        agency: String,
+        date: String,
+    },
 }
 
 /// An official table filled in: the schema's printed grid with each cell's text.
@@ -183,6 +188,13 @@ fn directive(html: &str, report: &Report) -> Result<Option<Block>> {
     let inner = inner.trim();
     if inner == "pagebreak" {
         return Ok(Some(Block::PageBreak));
+    }
+    if inner == "signature" {
+        // Only a report with its 发布日期 is signed: an undated 落款 is no 落款.
+        return Ok(report.info.published.map(|date| Block::Signature {
+            agency: report.info.agency.trim().to_string(),
+            date: date.chinese(),
+        }));
     }
     if let Some(key) = inner.strip_prefix("table:") {
         let key = key.trim();

@@ -16,6 +16,9 @@ use quick_xml::escape::escape;
 
 use crate::doc::{Block, Document, Grid};
 use crate::layout::fonts::{FontSet, Role};
+use crate::layout::page::Geometry;
+use crate::layout::signature_offsets;
+use crate::layout::text::{Style, break_title};
 
 /// Twips (1/20 pt) per millimetre.
 const TWIPS_PER_MM: f32 = 1440.0 / 25.4;
@@ -39,7 +42,7 @@ pub fn write(doc: &Document, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
         ("[Content_Types].xml", CONTENT_TYPES.to_string()),
         ("_rels/.rels", ROOT_RELS.to_string()),
         ("word/_rels/document.xml.rels", DOCUMENT_RELS.to_string()),
-        ("word/document.xml", document(doc)),
+        ("word/document.xml", document(doc, fonts)),
         ("word/styles.xml", styles(fonts)),
         ("word/settings.xml", SETTINGS.to_string()),
         ("word/footer1.xml", footer("right", fonts)),
@@ -58,11 +61,12 @@ pub fn write(doc: &Document, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     Ok(zip.finish()?.into_inner())
 }
 
-fn document(doc: &Document) -> String {
+fn document(doc: &Document, fonts: &FontSet) -> String {
+    let g = Geometry::gbt9704();
     let mut body = String::new();
     for block in &doc.blocks {
         match block {
-            Block::Title(t) => paragraph(&mut body, "nbTitle", t),
+            Block::Title(t) => title(&mut body, t, fonts, &g),
             Block::Heading { level, text } => {
                 let style = match level {
                     1 => "nbHeading1",
@@ -79,6 +83,7 @@ fn document(doc: &Document) -> String {
                 body.push_str(r#"<w:p><w:pPr><w:pStyle w:val="nbTableAfter"/></w:pPr></w:p>"#);
             }
             Block::PageBreak => body.push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#),
+            Block::Signature { agency, date } => signature(&mut body, agency, date, fonts, &g),
         }
     }
     format!(
@@ -93,6 +98,37 @@ fn paragraph(out: &mut String, style: &str, text: &str) {
         r#"<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
         escape(text)
     );
+}
+
+/// The title broken where the PDF breaks it (`××局2025年` / `政府信息公开工作年度报告`), by
+/// explicit line breaks: Word and LibreOffice would otherwise fill the first line greedily.
+fn title(out: &mut String, text: &str, fonts: &FontSet, g: &Geometry) {
+    let style = Style::new(Role::Title, g.title_size);
+    let (lines, _) = break_title(fonts, text, style, g.measure);
+    let runs: Vec<String> = lines
+        .iter()
+        .map(|l| format!(r#"<w:t xml:space="preserve">{}</w:t>"#, escape(l.text())))
+        .collect();
+    let _ = write!(
+        out,
+        r#"<w:p><w:pPr><w:pStyle w:val="nbTitle"/></w:pPr><w:r>{}</w:r></w:p>"#,
+        runs.join("<w:br/>")
+    );
+}
+
+/// The 落款 below a blank line, each line indented from the left as the PDF places it.
+fn signature(out: &mut String, agency: &str, date: &str, fonts: &FontSet, g: &Geometry) {
+    out.push_str(r#"<w:p><w:pPr><w:keepNext/></w:pPr></w:p>"#);
+    let offsets = signature_offsets(fonts, g, agency, date);
+    for (i, (text, x)) in [agency, date].into_iter().zip(offsets).enumerate() {
+        let keep = if i == 0 { "<w:keepNext/>" } else { "" };
+        let _ = write!(
+            out,
+            r#"<w:p><w:pPr>{keep}<w:jc w:val="left"/><w:ind w:left="{}" w:firstLineChars="0" w:firstLine="0"/></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>"#,
+            (x * 20.0).round() as u32,
+            escape(text)
+        );
+    }
 }
 
 /// An official table: the schema's grid as `w:gridSpan` and `w:vMerge`, header rows repeated.

@@ -38,6 +38,11 @@ pub enum HtmlBlock {
         text: String,
     },
     Table(HtmlTable),
+    /// 落款: the agency, and the date two characters further right, set right.
+    Signature {
+        agency: String,
+        date: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -91,6 +96,10 @@ impl View {
                 Block::Paragraph(t) => Some(HtmlBlock::Paragraph { text: t.clone() }),
                 Block::Table(grid) => Some(HtmlBlock::Table(table(grid))),
                 Block::PageBreak => None,
+                Block::Signature { agency, date } => Some(HtmlBlock::Signature {
+                    agency: agency.clone(),
+                    date: date.clone(),
+                }),
             })
             .collect();
         View {

@@ -162,6 +162,26 @@ fn without_page_numbers(text: &str) -> String {
     out
 }
 
+/// The lines of a PDF's text (`pdftotext -raw`), white space removed, empty lines dropped.
+fn pdf_lines(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(squeeze)
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+fn is_page_number(line: &str) -> bool {
+    let digits = line.trim_matches(|c| c == '—' || c == '-');
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())
+}
+
 fn pages(pdf: &Path) -> usize {
     let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
     String::from_utf8_lossy(&out.stdout)
@@ -205,6 +225,27 @@ fn libreoffice_opens_it_with_every_heading_paragraph_and_label() {
                     "{agency}: label「{label}」"
                 );
             }
+        }
+        // The title breaks where nianbao's PDF breaks it, and the 落款 closes the report.
+        let own = pdf_lines(&dir.join(format!("{agency}.pdf")));
+        let lo = pdf_lines(pdf);
+        assert_eq!(lo[..2], own[..2], "{agency}: the title's lines");
+        assert_eq!(
+            own[..2],
+            [
+                format!("{agency}2025年"),
+                "政府信息公开工作年度报告".to_string()
+            ]
+        );
+        let date = report.info.published.unwrap().chinese();
+        for lines in [&own, &lo] {
+            let end: Vec<&String> = lines
+                .iter()
+                .filter(|l| !is_page_number(l))
+                .rev()
+                .take(2)
+                .collect();
+            assert_eq!(end, [&date, agency], "{agency}: the 落款");
         }
         let ours = pages(&dir.join(format!("{agency}.pdf")));
         let theirs = pages(pdf);

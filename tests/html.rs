@@ -242,3 +242,42 @@ fn the_page_prints_on_a4_with_its_text_and_tables_inside_the_margins() {
         );
     }
 }
+
+/// A run that cannot break (a pasted link, a line of digits) wraps inside the page instead of
+/// widening it: 19,000 characters without a break opportunity, printed by Chromium.
+#[test]
+fn a_long_unbroken_run_wraps_inside_the_margins() {
+    let mut report = sample_reports().remove(0);
+    let link = format!("https://www.example.gov.cn/{}", "a1".repeat(9_500));
+    let topic = report
+        .text
+        .get_mut("other")
+        .and_then(|t| t.first_mut())
+        .unwrap();
+    topic.paragraphs[0].text = format!("附件下载地址：{link}。");
+    let ws = workspace_of(&[report.clone()]);
+    let (code, _, err) = run(ws.path(), &["build"]);
+    assert_eq!(code, 0, "{err}");
+    let page = ws
+        .path()
+        .join(format!("output/2025/{}.html", report.info.agency));
+    let pdf = ws.path().join("printed.pdf");
+    chromium_print(&page, &pdf);
+    let (width, words) = word_boxes(&pdf);
+    assert!((width - 595.3).abs() < 1.0, "A4 width, got {width}");
+    let mm = 72.0 / 25.4;
+    let mut printed = 0;
+    for (w, _, x1) in &words {
+        if w.contains("a1a1") {
+            printed += w.len();
+        }
+        assert!(
+            *x1 <= width - 26.0 * mm + 2.0,
+            "「{w}」 ends at {x1} pt, right of the margin"
+        );
+    }
+    assert!(
+        printed >= 18_000,
+        "the run is printed: {printed} characters"
+    );
+}

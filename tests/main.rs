@@ -27,6 +27,7 @@ mod prints;
 mod readback;
 mod rules;
 mod samples;
+mod signature;
 mod status;
 mod typography;
 mod workbook;

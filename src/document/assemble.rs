@@ -33,9 +33,11 @@ pub fn assemble(doc: Doc, stem: &str) -> ReadOutcome {
     let mut grids: Vec<&Grid> = Vec::new();
     let mut headings = 0;
     let mut chars = 0usize;
-    for block in &doc.blocks {
+    let (signed, date) = signature(&doc.blocks);
+    for (i, block) in doc.blocks.iter().enumerate() {
         match block {
             Block::Table(g) => grids.push(g),
+            Block::Para(_) if i >= signed => {}
             Block::Para(p) => {
                 let text = clean_text(&p.text);
                 if text.is_empty() {
@@ -68,7 +70,88 @@ pub fn assemble(doc: Doc, stem: &str) -> ReadOutcome {
         };
     }
     read_front(&front, stem, &mut report, &mut findings);
+    if let Some((date, text, place)) = date
+        && report.info.published.is_none()
+    {
+        report.info.published = Some(date);
+        report.info.published_text = text;
+        report.info.cells.insert("published".into(), place);
+    }
     ReadOutcome { report, findings }
+}
+
+/// The 落款 a report ends with, as nianbao and most agencies print it: the agency's name (short,
+/// no sentence punctuation) above the date, or the date alone, or both on one line as a PDF may
+/// join them. Returns the index of its first block (the blocks' length if there is none) and
+/// its date with the text and place it was read from: the 发布日期.
+fn signature(blocks: &[Block]) -> (usize, Option<(crate::model::Date, String, String)>) {
+    let paras: Vec<(usize, &Para)> = blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Para(p) if !clean_text(&p.text).is_empty() => Some((i, p)),
+            _ => None,
+        })
+        .collect();
+    let none = (blocks.len(), None);
+    let Some(&(last, p)) = paras.last() else {
+        return none;
+    };
+    if blocks[last + 1..]
+        .iter()
+        .any(|b| matches!(b, Block::Table(_)))
+    {
+        return none;
+    }
+    let text = clean_text(&p.text);
+    let name_like = |t: &str| {
+        let n = t.chars().count();
+        (2..=40).contains(&n) && !t.contains(['。', '，', '；', '：', '、'])
+    };
+    let Some((name, date, date_text)) = trailing_date(&text) else {
+        return none;
+    };
+    let found = Some((date, date_text, p.place.clone()));
+    if !name.is_empty() {
+        return if name_like(name) { (last, found) } else { none };
+    }
+    match paras.len().checked_sub(2).map(|k| paras[k]) {
+        Some((above, q))
+            if name_like(&clean_text(&q.text)) && heading(&clean_text(&q.text), None).is_none() =>
+        {
+            (above, found)
+        }
+        _ => (last, found),
+    }
+}
+
+/// `…2026年1月20日` (Arabic numerals, or Chinese as some agencies write it) at the end of a line:
+/// what stands before it, the date, and the date as written.
+fn trailing_date(text: &str) -> Option<(&str, crate::model::Date, String)> {
+    let t = text.trim_end();
+    let start = t
+        .rfind(|c: char| !(c.is_ascii_digit() || "年月日〇○零一二三四五六七八九十".contains(c)))
+        .map_or(0, |i| i + t[i..].chars().next().map_or(1, char::len_utf8));
+    // The year's four digits start the date: `江岚县2026年` is no date.
+    let tail = &t[start..];
+    let date = crate::workbook::typed::chinese_date(tail).or_else(|| arabic_date(tail))?;
+    Some((t[..start].trim_end(), date, tail.to_string()))
+}
+
+/// `2026年1月20日` exactly.
+fn arabic_date(text: &str) -> Option<crate::model::Date> {
+    let (y, rest) = text.split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest.strip_suffix('日')?;
+    let number = |s: &str| {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    if y.len() != 4 {
+        return None;
+    }
+    crate::model::Date::new(number(y)? as i32, number(m)?, number(d)?)
 }
 
 /// The section a paragraph heads, if it is a heading: short, numbered `一、`…`六、`, and after the

@@ -117,6 +117,7 @@ pub fn layout(doc: &Document, fonts: &FontSet) -> Laid {
                     w.new_page();
                 }
             }
+            Block::Signature { agency, date } => w.signature(agency, date),
         }
     }
     w.page_numbers();
@@ -183,6 +184,10 @@ pub fn uncovered(doc: &Document, fonts: &FontSet) -> Vec<MissingChar> {
                     look(&cell.text, Role::Table);
                 }
             }
+            Block::Signature { agency, date } => {
+                look(agency, Role::Body);
+                look(date, Role::Body);
+            }
             Block::PageBreak => {}
         }
     }
@@ -208,6 +213,26 @@ pub fn block_style(g: &Geometry, level: u8) -> Style {
         tracking: g.grid_tracking(),
         ..Style::new(heading_role(level), g.body_size)
     }
+}
+
+/// Where the two lines of a 落款 start, in pt from the text block's left edge: the agency
+/// two characters in from the right, the date on the next line starting two characters right
+/// of the agency's first; a date longer than that keeps two characters from the right and
+/// pushes the agency left (GB/T 9704-2012 7.3.5.2).
+pub fn signature_offsets(fonts: &FontSet, g: &Geometry, agency: &str, date: &str) -> [f32; 2] {
+    let style = block_style(g, 0);
+    let width = |t: &str| {
+        measure(fonts, t, style.role, style.size) + style.tracking * t.chars().count() as f32
+    };
+    let two = 2.0 * g.grid_advance();
+    let right = g.measure - two;
+    let mut agency_x = right - width(agency);
+    let mut date_x = agency_x + two;
+    if date_x + width(date) > right {
+        date_x = right - width(date);
+        agency_x = date_x - two;
+    }
+    [agency_x.max(0.0), date_x.max(0.0)]
 }
 
 struct Writer<'a> {
@@ -365,6 +390,28 @@ impl<'a> Writer<'a> {
         let style = self.heading_style(0);
         let lines = self.lines(text, style);
         self.place_paragraph(&lines, style);
+    }
+
+    /// The 落款 one blank line below the text, its two lines kept on one page.
+    fn signature(&mut self, agency: &str, date: &str) {
+        let style = Style {
+            indent: 0.0,
+            justify: false,
+            ..self.heading_style(0)
+        };
+        if self.room() < 3.0 * self.g.pitch - 0.01 {
+            self.new_page();
+        } else {
+            self.y -= self.g.pitch;
+        }
+        let offsets = signature_offsets(self.fonts, &self.g, agency, date);
+        for (text, x) in [agency, date].into_iter().zip(offsets) {
+            let (lines, missing) = break_lines(self.fonts, text, style, self.g.measure - x);
+            self.note_missing(missing, text);
+            for line in &lines {
+                self.place(line, style, self.g.pitch, x);
+            }
+        }
     }
 
     fn table(&mut self, grid: &Grid, block: usize) {

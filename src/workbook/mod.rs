@@ -9,6 +9,6 @@ pub mod near;
 mod published;
 pub mod read;
 pub(crate) mod sheet;
-mod typed;
+pub(crate) mod typed;
 
 pub use read::{ReadOutcome, read_bytes, read_file, read_named};

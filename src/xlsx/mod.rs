@@ -115,7 +115,8 @@ fn write_text_sheet(wb: &mut Workbook, document: &Document) -> Result<(), XlsxEr
                 let sheet = schema::table(grid.id).sheet;
                 put(ws, &schema::published_pointer(sheet), &body, 11.0)?
             }
-            Block::PageBreak => {}
+            // The 落款 belongs to the printed report; the workbook's text sheet is read back as prose.
+            Block::PageBreak | Block::Signature { .. } => {}
         }
     }
     ws.set_paper_size(9);
