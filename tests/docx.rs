@@ -164,13 +164,7 @@ fn without_page_numbers(text: &str) -> String {
 
 /// The lines of a PDF's text (`pdftotext -raw`), white space removed, empty lines dropped.
 fn pdf_lines(pdf: &Path) -> Vec<String> {
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout)
+    pdftotext(pdf, "-raw")
         .lines()
         .map(squeeze)
         .filter(|l| !l.is_empty())

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::common::*;
 use nianbao::doc::Grid;
@@ -187,13 +186,7 @@ fn the_fragment_carries_its_styles_on_its_elements() {
 
 /// The horizontal extent of every word on every page, and the page width, by `pdftotext -bbox`.
 fn word_boxes(pdf: &Path) -> (f32, Vec<(String, f32, f32)>) {
-    let out = Command::new("pdftotext")
-        .args(["-bbox", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let html = Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+    let html = Html::parse_document(&pdftotext(pdf, "-bbox"));
     let num = |e: &ElementRef, a: &str| -> f32 { e.value().attr(a).unwrap().parse().unwrap() };
     let page = html.select(&sel("page")).next().unwrap();
     let words = html

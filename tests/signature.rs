@@ -4,7 +4,6 @@
 
 use std::io::Read as _;
 use std::path::Path;
-use std::process::Command;
 
 use crate::common::*;
 use nianbao::document::{Kind, read_file};
@@ -12,13 +11,7 @@ use nianbao::layout::page::Geometry;
 
 /// (xMin, xMax, text) of each word `pdftotext -bbox` finds on the PDF's last page.
 fn last_page_words(pdf: &Path) -> Vec<(f32, f32, String)> {
-    let out = Command::new("pdftotext")
-        .args(["-bbox", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .unwrap();
-    let html = String::from_utf8_lossy(&out.stdout).to_string();
+    let html = pdftotext(pdf, "-bbox");
     let last = html.rfind("<page").unwrap();
     html[last..]
         .lines()

@@ -340,10 +340,10 @@ pub fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// Text of a PDF by `pdftotext -raw`, with white space removed (CJK text has none of its own).
-pub fn pdf_text(pdf: &Path) -> String {
+/// What `pdftotext <mode> -enc UTF-8` prints for a PDF (`-raw`, `-bbox` …).
+pub fn pdftotext(pdf: &Path, mode: &str) -> String {
     let out = Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8"])
+        .args([mode, "-enc", "UTF-8"])
         .arg(pdf)
         .arg("-")
         .output()
@@ -353,10 +353,12 @@ pub fn pdf_text(pdf: &Path) -> String {
         "pdftotext failed on {}",
         pdf.display()
     );
-    String::from_utf8_lossy(&out.stdout)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Text of a PDF by `pdftotext -raw`, with white space removed (CJK text has none of its own).
+pub fn pdf_text(pdf: &Path) -> String {
+    squeeze(&pdftotext(pdf, "-raw"))
 }
 
 pub fn squeeze(s: &str) -> String {
