@@ -31,6 +31,13 @@ pub enum Block {
     },
 }
 
+/// What a header cell heads (HTML `scope`, PDF's `/Scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Column,
+    Row,
+}
+
 /// An official table filled in: the schema's printed grid with each cell's text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
@@ -92,6 +99,48 @@ impl Grid {
 
     pub fn row_kind(&self, row: usize) -> RowKind {
         self.table().row_kinds[row]
+    }
+
+    /// What a label heads: the columns below it in header rows, the row right of it elsewhere;
+    /// `None` for a figure.
+    pub fn scope(&self, cell: usize) -> Option<Scope> {
+        let c = &self.cells[cell];
+        c.label.then(|| {
+            if self.row_kind(c.row) != RowKind::Data {
+                Scope::Column
+            } else {
+                Scope::Row
+            }
+        })
+    }
+
+    /// The label cells a figure belongs to: the column labels above it, in the band of header rows
+    /// nearest above its own rows (表二 has a band per block), and the row labels left of it.
+    pub fn headers_of(&self, figure: usize) -> Vec<usize> {
+        let grid = self;
+        let f = &grid.cells[figure];
+        let covers_col = |c: &Cell| c.col <= f.col && f.col < c.col + c.cols;
+        let covers_row = |c: &Cell| c.row <= f.row && f.row < c.row + c.rows;
+        // The band: the run of header rows nearest above the figure's row.
+        let mut band_end = f.row;
+        while band_end > 0 && grid.row_kind(band_end - 1) == RowKind::Data {
+            band_end -= 1;
+        }
+        let mut band_start = band_end;
+        while band_start > 0 && grid.row_kind(band_start - 1) != RowKind::Data {
+            band_start -= 1;
+        }
+        grid.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.label)
+            .filter(|(_, c)| {
+                let column_label = covers_col(c) && c.row < band_end && c.row + c.rows > band_start;
+                let row_label = covers_row(c) && c.col + c.cols <= f.col;
+                column_label || row_label
+            })
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// A label that names a data row (not a header, not a full-width line): set flush left in

@@ -9,9 +9,8 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::doc::{Block, Document, Grid};
+use crate::doc::{Block, Document, Grid, Scope};
 use crate::render::Templates;
-use crate::schema::RowKind;
 
 /// What the HTML templates see.
 #[derive(Serialize)]
@@ -127,13 +126,12 @@ fn table(grid: &Grid) -> HtmlTable {
     order.sort_by_key(|i| (grid.cells[*i].row, grid.cells[*i].col));
     for i in order {
         let c = &grid.cells[i];
-        let in_header_rows = grid.row_kind(c.row) != RowKind::Data;
-        let scope = match (c.label, in_header_rows) {
-            (false, _) => "",
-            (true, true) if c.cols > 1 => "colgroup",
-            (true, true) => "col",
-            (true, false) if c.rows > 1 => "rowgroup",
-            (true, false) => "row",
+        let scope = match grid.scope(i) {
+            None => "",
+            Some(Scope::Column) if c.cols > 1 => "colgroup",
+            Some(Scope::Column) => "col",
+            Some(Scope::Row) if c.rows > 1 => "rowgroup",
+            Some(Scope::Row) => "row",
         };
         let cell = HtmlCell {
             text: c.text.clone(),
@@ -145,7 +143,7 @@ fn table(grid: &Grid) -> HtmlTable {
             headers: if c.label {
                 String::new()
             } else {
-                headers_of(grid, i)
+                grid.headers_of(i)
                     .into_iter()
                     .map(id)
                     .collect::<Vec<_>>()
@@ -171,34 +169,6 @@ fn table(grid: &Grid) -> HtmlTable {
             .map(|w| (w / total * 1000.0).round() / 10.0)
             .collect(),
     }
-}
-
-/// The label cells a figure belongs to: the column labels above it, in the band of header rows
-/// nearest above its own rows (表二 has a band per block), and the row labels left of it.
-fn headers_of(grid: &Grid, figure: usize) -> Vec<usize> {
-    let f = &grid.cells[figure];
-    let covers_col = |c: &crate::doc::Cell| c.col <= f.col && f.col < c.col + c.cols;
-    let covers_row = |c: &crate::doc::Cell| c.row <= f.row && f.row < c.row + c.rows;
-    // The band: the run of header rows nearest above the figure's row.
-    let mut band_end = f.row;
-    while band_end > 0 && grid.row_kind(band_end - 1) == RowKind::Data {
-        band_end -= 1;
-    }
-    let mut band_start = band_end;
-    while band_start > 0 && grid.row_kind(band_start - 1) != RowKind::Data {
-        band_start -= 1;
-    }
-    grid.cells
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.label)
-        .filter(|(_, c)| {
-            let column_label = covers_col(c) && c.row < band_end && c.row + c.rows > band_start;
-            let row_label = covers_row(c) && c.col + c.cols <= f.col;
-            column_label || row_label
-        })
-        .map(|(i, _)| i)
-        .collect()
 }
 
 #[cfg(test)]
@@ -242,7 +212,7 @@ mod tests {
         for t in schema::tables() {
             let grid = Grid::of(t, &report);
             for (i, c) in grid.cells.iter().enumerate().filter(|(_, c)| !c.label) {
-                let h = headers_of(&grid, i);
+                let h = grid.headers_of(i);
                 let above = h.iter().any(|j| grid.cells[*j].row < c.row);
                 let left = h.iter().any(|j| grid.cells[*j].col < c.col);
                 let at = format!("{} cell at {},{}", t.key, c.row, c.col);
