@@ -29,5 +29,6 @@ mod rules;
 mod samples;
 mod signature;
 mod status;
+mod tagged;
 mod typography;
 mod workbook;

@@ -5,6 +5,7 @@
 
 pub mod fonts;
 pub mod page;
+pub mod structure;
 pub mod table;
 pub mod text;
 
@@ -13,6 +14,7 @@ use crate::schema::RowKind;
 
 use fonts::{FontSet, Role};
 use page::{Geometry, baseline};
+use structure::{Kind, Structure, Tag};
 use table::TableLayout;
 use text::{Line, Style, break_lines, measure};
 
@@ -36,8 +38,10 @@ pub enum Item {
         spacing: f32,
         /// (characters before it, pt to move back), from squeezed punctuation.
         kerns: Vec<(usize, f32)>,
+        /// What the text is, for the tagged PDF.
+        tag: Tag,
     },
-    /// A stroked rectangle (0.5 pt), used for table cells.
+    /// A stroked rectangle (always an artifact) (0.5 pt), used for table cells.
     Rect {
         x: f32,
         y: f32,
@@ -75,6 +79,8 @@ pub struct Laid {
     /// The title first, then the level-1 headings.
     pub outline: Vec<Mark>,
     pub missing: Vec<MissingChar>,
+    /// What the text items are, in reading order.
+    pub structure: Structure,
 }
 
 /// Lays out `doc` on GB/T 9704 pages with page numbers.
@@ -104,6 +110,8 @@ pub fn layout(doc: &Document, fonts: &FontSet) -> Laid {
         y: g.top,
         outline: Vec::new(),
         missing,
+        structure: Structure::default(),
+        tag: Tag::Artifact,
     };
     for (i, block) in doc.blocks.iter().enumerate() {
         let next = doc.blocks.get(i + 1);
@@ -126,6 +134,7 @@ pub fn layout(doc: &Document, fonts: &FontSet) -> Laid {
         pages: w.pages,
         outline: w.outline,
         missing: w.missing,
+        structure: w.structure,
     }
 }
 
@@ -151,6 +160,7 @@ pub fn stamp(laid: &mut Laid, fonts: &FontSet, text: &str) {
                 text: chunk,
                 spacing: 0.0,
                 kerns: Vec::new(),
+                tag: Tag::Artifact,
             });
             x += w;
         }
@@ -245,9 +255,19 @@ struct Writer<'a> {
     y: f32,
     outline: Vec<Mark>,
     missing: Vec<MissingChar>,
+    structure: Structure,
+    /// What the lines placed now are.
+    tag: Tag,
 }
 
 impl<'a> Writer<'a> {
+    /// Starts a structure node under the Document: what is placed next belongs to it.
+    fn open(&mut self, kind: Kind) -> usize {
+        let node = self.structure.add(kind, 0);
+        self.tag = Tag::Node(node);
+        node
+    }
+
     fn room(&self) -> f32 {
         self.y - self.g.bottom()
     }
@@ -294,6 +314,7 @@ impl<'a> Writer<'a> {
                 text: run.text.clone(),
                 spacing: run.spacing,
                 kerns: run.kerns.clone(),
+                tag: self.tag,
             })
             .collect();
         self.items().extend(items);
@@ -334,6 +355,7 @@ impl<'a> Writer<'a> {
 
     fn title(&mut self, text: &str) {
         let style = Style::new(Role::Title, self.g.title_size);
+        self.open(Kind::H(1));
         self.mark(text);
         let pitch = self.g.title_size * 1.6;
         let (lines, missing) = text::break_title(self.fonts, text, style, self.g.measure);
@@ -361,6 +383,7 @@ impl<'a> Writer<'a> {
         if level == 1 {
             self.mark(text);
         }
+        self.open(Kind::H(level.saturating_add(1).min(6)));
         self.place_paragraph(&lines, style);
     }
 
@@ -389,6 +412,7 @@ impl<'a> Writer<'a> {
     fn paragraph(&mut self, text: &str) {
         let style = self.heading_style(0);
         let lines = self.lines(text, style);
+        self.open(Kind::P);
         self.place_paragraph(&lines, style);
     }
 
@@ -404,6 +428,7 @@ impl<'a> Writer<'a> {
         } else {
             self.y -= self.g.pitch;
         }
+        self.open(Kind::P);
         let offsets = signature_offsets(self.fonts, &self.g, agency, date);
         for (text, x) in [agency, date].into_iter().zip(offsets) {
             let (lines, missing) = break_lines(self.fonts, text, style, self.g.measure - x);
@@ -422,6 +447,10 @@ impl<'a> Writer<'a> {
         if self.room() < first_block && self.y < self.g.top {
             self.new_page();
         }
+        let cells = self.table_structure(grid);
+        // A cell's text is content where it is first shown; header rows repeated on a new
+        // page and a merged cell shown again below a break are artifacts.
+        let mut shown = vec![false; cells.len()];
         let mut start = 0;
         while start < t.rows() {
             let mut end = self.rows_that_fit(t, layout, start);
@@ -429,21 +458,78 @@ impl<'a> Writer<'a> {
                 // A row taller than a whole page cannot be kept whole; draw it anyway.
                 end = start + 1;
             }
-            self.draw_rows(layout, start..end);
+            self.draw_rows(layout, start..end, &mut |i| {
+                if std::mem::replace(&mut shown[i], true) {
+                    Tag::Artifact
+                } else {
+                    Tag::Node(cells[i])
+                }
+            });
             start = end;
             if start < t.rows() {
                 // The table goes on: a new page, its header rows repeated first.
                 self.new_page();
-                self.draw_rows(layout, header.clone());
+                self.draw_rows(layout, header.clone(), &mut |_| Tag::Artifact);
             }
         }
         self.y -= self.g.pitch / 2.0;
     }
 
-    /// Draws `rows` of a table at the cursor and moves the cursor below them.
-    fn draw_rows(&mut self, layout: &TableLayout, rows: std::ops::Range<usize>) {
+    /// The structure of a table: Table → THead (the repeated header rows) and TBody → TR →
+    /// TH/TD with the schema's spans, scopes and headers. The node of each cell, by cell index.
+    fn table_structure(&mut self, grid: &Grid) -> Vec<usize> {
+        let t = grid.table();
+        let table = self.open(Kind::Table);
+        self.tag = Tag::Artifact;
+        let head = (t.repeat_rows > 0).then(|| self.structure.add(Kind::THead, table));
+        let body = self.structure.add(Kind::TBody, table);
+        let mut order: Vec<usize> = (0..grid.cells.len()).collect();
+        order.sort_by_key(|i| (grid.cells[*i].row, grid.cells[*i].col));
+        let mut nodes = vec![0; grid.cells.len()];
+        let mut next = 0;
+        for row in 0..t.rows() {
+            let group = match head {
+                Some(h) if row < t.repeat_rows => h,
+                _ => body,
+            };
+            let tr = self.structure.add(Kind::TR, group);
+            while let Some(&i) = order.get(next).filter(|i| grid.cells[**i].row == row) {
+                next += 1;
+                let c = &grid.cells[i];
+                let kind = if c.label { Kind::TH } else { Kind::TD };
+                nodes[i] = self.structure.add(kind, tr);
+            }
+        }
+        for (i, c) in grid.cells.iter().enumerate() {
+            // Headers are named only where a reader would not find them by the scopes alone
+            // (表二's bands of column labels): the size of a cell's attributes adds up.
+            let mut named = grid.headers_of(i);
+            named.sort_unstable();
+            let headers = if c.label || named == implied_headers(grid, i) {
+                Vec::new()
+            } else {
+                named.into_iter().map(|h| nodes[h]).collect()
+            };
+            self.structure.nodes[nodes[i]].cell = Some(structure::Cell {
+                rows: c.rows,
+                cols: c.cols,
+                scope: grid.scope(i),
+                headers,
+            });
+        }
+        nodes
+    }
+
+    /// Draws `rows` of a table at the cursor and moves the cursor below them; `tag` says what
+    /// the text of the cell at an index is where it is drawn.
+    fn draw_rows(
+        &mut self,
+        layout: &TableLayout,
+        rows: std::ops::Range<usize>,
+        tag: &mut dyn FnMut(usize) -> Tag,
+    ) {
         let mut items = Vec::new();
-        layout.draw_band(rows.clone(), self.g.left, self.y, &mut items);
+        layout.draw_band(rows.clone(), self.g.left, self.y, &mut items, tag);
         self.items().extend(items);
         self.y -= layout.height(rows);
     }
@@ -517,11 +603,32 @@ impl<'a> Writer<'a> {
                     text: chunk,
                     spacing: 0.0,
                     kerns: Vec::new(),
+                    tag: Tag::Artifact,
                 });
                 x_run += w;
             }
         }
     }
+}
+
+/// The header cells a reader finds for a figure by the scopes alone (ISO 32000-1 14.8.5.7): the
+/// column labels above it in its columns and the row labels left of it in its rows, in order.
+fn implied_headers(grid: &Grid, figure: usize) -> Vec<usize> {
+    let f = &grid.cells[figure];
+    let mut out: Vec<usize> = (0..grid.cells.len())
+        .filter(|&h| {
+            let c = &grid.cells[h];
+            let cols = c.col < f.col + f.cols && f.col < c.col + c.cols;
+            let rows = c.row < f.row + f.rows && f.row < c.row + c.rows;
+            match grid.scope(h) {
+                Some(crate::doc::Scope::Column) => cols && c.row + c.rows <= f.row,
+                Some(crate::doc::Scope::Row) => rows && c.col + c.cols <= f.col,
+                None => false,
+            }
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// How many of a paragraph's `left` remaining lines (starting at line `first`) go on a page

@@ -6,6 +6,7 @@ use crate::schema::RowKind;
 
 use super::fonts::{FontSet, Role};
 use super::page::baseline;
+use super::structure::Tag;
 use super::text::{Line, Style, break_balanced, break_lines, measure};
 use super::{Item, MissingChar};
 
@@ -140,9 +141,13 @@ impl TableLayout {
         left: f32,
         top: f32,
         out: &mut Vec<Item>,
+        tag: &mut dyn FnMut(usize) -> Tag,
     ) {
         let row_top = |r: usize| top - self.height(rows.start..r);
-        for c in &self.cells {
+        // The rules first, then the text: one artifact and one run of text per band in the
+        // PDF, rather than switching between them at every cell.
+        let mut texts = Vec::new();
+        for (i, c) in self.cells.iter().enumerate() {
             let first = c.row.max(rows.start);
             let end = (c.row + c.rows).min(rows.end);
             if first >= end {
@@ -162,6 +167,7 @@ impl TableLayout {
                 continue;
             }
             let shown = &c.lines[..];
+            let cell_tag = tag(i);
             let text_height = shown.len() as f32 * self.line_height;
             let mut line_top = y0 - (y0 - y1 - text_height) / 2.0;
             for line in shown {
@@ -171,7 +177,7 @@ impl TableLayout {
                 };
                 let y = baseline(line_top, self.line_height, c.size);
                 for run in &line.runs {
-                    out.push(Item::Text {
+                    texts.push(Item::Text {
                         face: run.face,
                         size: c.size,
                         x: x + run.x,
@@ -179,10 +185,12 @@ impl TableLayout {
                         text: run.text.clone(),
                         spacing: run.spacing,
                         kerns: run.kerns.clone(),
+                        tag: cell_tag,
                     });
                 }
                 line_top -= self.line_height;
             }
         }
+        out.extend(texts);
     }
 }

@@ -5,19 +5,22 @@
 //! the report's glyphs by `subset` before printpdf sees it, so printpdf embeds a few kilobytes
 //! per face as they are instead of parsing and subsetting whole CJK collections itself.
 
+mod archive;
 mod sfnt;
 mod subset;
+mod tags;
 
 use std::collections::BTreeMap;
 
 use anyhow::Result;
 use printpdf::{
-    FontId, Line, LinePoint, Mm, OffsetDateTime, Op, PdfDocument, PdfFontHandle, PdfPage,
+    DictItem, FontId, Line, LinePoint, Mm, OffsetDateTime, Op, PdfDocument, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
 };
 
 use crate::layout::fonts::FontSet;
 use crate::layout::page::{PAGE_HEIGHT_MM, PAGE_WIDTH_MM};
+use crate::layout::structure::{Structure, Tag};
 use crate::layout::{Item, Laid};
 use crate::model::Date;
 
@@ -55,15 +58,14 @@ pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     info.metadata_date = when;
 
     let ids = subset::register(&mut doc, laid, fonts)?;
+    let mut mcids = Vec::with_capacity(laid.pages.len());
     let pages = laid
         .pages
         .iter()
         .map(|page| {
-            PdfPage::new(
-                Mm(PAGE_WIDTH_MM),
-                Mm(PAGE_HEIGHT_MM),
-                ops(&page.items, &ids),
-            )
+            let (ops, marked) = ops(&page.items, &ids, &laid.structure);
+            mcids.push(marked);
+            PdfPage::new(Mm(PAGE_WIDTH_MM), Mm(PAGE_HEIGHT_MM), ops)
         })
         .collect();
     doc.with_pages(pages);
@@ -86,6 +88,8 @@ pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
     );
     add_outline(&mut lo, &laid.outline);
     tidy_info(&mut lo);
+    tags::add(&mut lo, &laid.structure, &mcids);
+    archive::apply(&mut lo, meta, &when);
     // /Lang and the outline's features need PDF 1.4; printpdf declares 1.3.
     lo.version = "1.7".to_string();
     if let Ok(catalog) = lo.catalog_mut() {
@@ -105,7 +109,59 @@ pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
         .compression_level(COMPRESSION)
         .build();
     lo.save_with_options(&mut bytes, options)?;
-    Ok(bytes)
+    Ok(deflate_xref_stream(bytes))
+}
+
+/// lopdf writes the cross-reference stream uncompressed: 7 bytes for each of the several
+/// hundred objects a tagged report has (its structure elements). Deflated, the table takes a
+/// fifth of that. The stream is the file's last object, so no offset moves; anything not as
+/// lopdf writes it is left alone.
+fn deflate_xref_stream(bytes: Vec<u8>) -> Vec<u8> {
+    use std::io::Write as _;
+    let find = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).position(|w| w == needle);
+    let Some(tail) = bytes
+        .len()
+        .checked_sub(64)
+        .and_then(|from| find(&bytes[from..], b"startxref\n").map(|p| from + p))
+    else {
+        return bytes;
+    };
+    let Some(start) = std::str::from_utf8(&bytes[tail + 10..])
+        .ok()
+        .and_then(|t| t.lines().next())
+        .and_then(|n| n.trim().parse::<usize>().ok())
+        .filter(|s| *s < tail)
+    else {
+        return bytes;
+    };
+    let object = &bytes[start..tail];
+    let (Some(dict_end), Some(data_end)) =
+        (find(object, b"stream\n"), find(object, b"\nendstream"))
+    else {
+        return bytes;
+    };
+    let dict = &object[..dict_end];
+    let data = &object[dict_end + 7..data_end];
+    let length = format!("/Length {}", data.len());
+    let Some(at) = find(dict, length.as_bytes()).filter(|_| find(dict, b"/Filter").is_none())
+    else {
+        return bytes;
+    };
+    let mut encoder =
+        flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(COMPRESSION));
+    let Ok(packed) = encoder.write_all(data).and_then(|_| encoder.finish()) else {
+        return bytes;
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&bytes[..start]);
+    out.extend_from_slice(&dict[..at]);
+    out.extend_from_slice(format!("/Length {}/Filter/FlateDecode", packed.len()).as_bytes());
+    out.extend_from_slice(&dict[at + length.len()..]);
+    out.extend_from_slice(b"stream\n");
+    out.extend_from_slice(&packed);
+    out.extend_from_slice(&object[data_end..]);
+    out.extend_from_slice(&bytes[tail..]);
+    out
 }
 
 /// Every stream not yet filtered, deflated at `COMPRESSION` where that makes it smaller.
@@ -115,7 +171,7 @@ fn compress(lo: &mut lopdf::Document) {
         let lopdf::Object::Stream(stream) = object else {
             continue;
         };
-        if stream.dict.get(b"Filter").is_ok() {
+        if stream.dict.get(b"Filter").is_ok() || !stream.allows_compression {
             continue;
         }
         let mut encoder = flate2::write::ZlibEncoder::new(
@@ -255,8 +311,16 @@ fn document_id(laid: &Laid, meta: &Meta) -> String {
                     text,
                     spacing,
                     kerns,
+                    tag,
                 } => {
                     feed(text.as_bytes());
+                    feed(
+                        &match tag {
+                            Tag::Artifact => u64::MAX,
+                            Tag::Node(n) => *n as u64,
+                        }
+                        .to_le_bytes(),
+                    );
                     feed(&(*face as u64).to_le_bytes());
                     for n in [size, x, y, spacing] {
                         feed(&n.to_bits().to_le_bytes());
@@ -324,13 +388,58 @@ fn show_items(text: &str, kerns: &[(usize, f32)], size: f32) -> Vec<TextItem> {
     items
 }
 
-fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
+/// A page's drawing operators, every piece of it in a marked-content sequence: text as the
+/// content of its structure node (`/P <</MCID 3>> BDC … EMC`) or as an artifact, rules always
+/// artifacts. Returns the node of each MCID, in order.
+fn ops(
+    items: &[Item],
+    ids: &BTreeMap<usize, FontId>,
+    structure: &Structure,
+) -> (Vec<Op>, Vec<usize>) {
     let mut ops = Vec::new();
     let mut in_text = false;
+    let mut marked: Option<Tag> = None;
+    let mut mcids = Vec::new();
     let mut font: Option<(usize, f32)> = None;
     let mut spacing = 0.0f32;
     ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
     for item in items {
+        let tag = match item {
+            Item::Text { tag, face, .. } if ids.contains_key(face) => *tag,
+            Item::Text { .. } => continue,
+            Item::Rect { .. } => Tag::Artifact,
+        };
+        if marked != Some(tag) {
+            if in_text {
+                ops.push(Op::EndTextSection);
+                in_text = false;
+            }
+            if marked.is_some() {
+                ops.push(Op::EndMarkedContent);
+            }
+            ops.push(match tag {
+                Tag::Artifact => Op::BeginMarkedContent {
+                    tag: "Artifact".to_string(),
+                },
+                Tag::Node(n) => {
+                    mcids.push(n);
+                    let kind = structure
+                        .nodes
+                        .get(n)
+                        .map_or("Span", |node| node.kind.name());
+                    Op::BeginMarkedContentWithProperties {
+                        tag: kind.to_string(),
+                        properties: DictItem::Dict {
+                            map: BTreeMap::from([(
+                                "MCID".to_string(),
+                                DictItem::Int(mcids.len() as i64 - 1),
+                            )]),
+                        },
+                    }
+                }
+            });
+            marked = Some(tag);
+        }
         match item {
             Item::Text {
                 face,
@@ -340,6 +449,7 @@ fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
                 text,
                 spacing: tc,
                 kerns,
+                ..
             } => {
                 let Some(id) = ids.get(face) else { continue };
                 if !in_text {
@@ -403,7 +513,10 @@ fn ops(items: &[Item], ids: &BTreeMap<usize, FontId>) -> Vec<Op> {
     if in_text {
         ops.push(Op::EndTextSection);
     }
-    ops
+    if marked.is_some() {
+        ops.push(Op::EndMarkedContent);
+    }
+    (ops, mcids)
 }
 
 #[cfg(test)]
