@@ -151,10 +151,8 @@ impl Candidates {
 /// How far an atom may reach past the measure: closing punctuation at its end hangs by up to
 /// half an em (its ink sits in the first half of its box), and justification takes it back.
 fn hang(atom: &[Glyph], size: f32) -> f32 {
-    match atom.last() {
-        Some(g) if is_closing(g.c) && atom.len() > 1 => g.width.min(size * 0.5),
-        _ => 0.0,
-    }
+    atom.last()
+        .map_or(0.0, |g| line_hang(g, atom.len(), 0.0, size as f64) as f32)
 }
 
 /// Whether no line may break between `a` and `b` beyond what UAX #14 already forbids.
