@@ -107,3 +107,86 @@ fn the_copy_threshold_separates_copies_from_independent_prose() {
     assert!(most < COPY_SHARE / 2.0, "{most}");
     assert!(copied > COPY_SHARE + 0.1, "{copied}");
 }
+
+/// K2 estimates from fingerprints what `section_share` measures exactly. On a batch of copies
+/// rewritten to every degree — from word for word to one paragraph kept — the pairs found are the
+/// pairs whose exact share is over the threshold, with at most the ones within 0.1 of it (where
+/// an estimate may fall either side) differing.
+#[test]
+fn fingerprints_find_the_pairs_the_exact_share_finds() {
+    use nianbao::rules::copies::{COPY_SHARE, section_share};
+    let corpus: Vec<String> =
+        std::fs::read_to_string(repo().join("tests/fixtures/corpus/prose.txt"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_string)
+            .collect();
+    let mut reports = samples();
+    let originals = reports.clone();
+    for (n, original) in originals.iter().enumerate() {
+        let paragraphs: usize = original
+            .text
+            .values()
+            .flatten()
+            .map(|t| t.paragraphs.len())
+            .sum();
+        for kept in 0..=paragraphs {
+            let mut copy = original.clone();
+            copy.info.agency = format!("江岚县抄写{n}号{kept}镇人民政府");
+            let mut k = 0;
+            for topic in copy.text.values_mut().flatten() {
+                for p in &mut topic.paragraphs {
+                    // The first `kept` paragraphs copied, the rest written anew from the corpus.
+                    if k >= kept {
+                        p.text = corpus[(n * 7 + k * 3 + kept) % corpus.len()].clone();
+                    }
+                    k += 1;
+                }
+            }
+            reports.push(copy);
+        }
+    }
+    // The batch is read in file-name order; K2 names the later workbook of a pair.
+    reports.sort_by(|a, b| a.info.agency.cmp(&b.info.agency));
+    let found: Vec<(String, String)> = check(&reports)
+        .iter()
+        .filter(|f| f["code"] == "K2")
+        .map(|f| {
+            let section = f["message"]
+                .as_str()
+                .unwrap()
+                .split('」')
+                .next()
+                .unwrap()
+                .to_string();
+            (f["agency"].as_str().unwrap().to_string(), section)
+        })
+        .collect();
+    let (mut expected, mut unsure) = (0, 0);
+    for (i, later) in reports.iter().enumerate() {
+        for key in nianbao::schema::PROSE_SECTIONS {
+            let heading = format!("「{}", nianbao::schema::section_heading(key).unwrap());
+            let best = reports[..i]
+                .iter()
+                .filter_map(|earlier| section_share(earlier, later, key))
+                .fold(0.0f64, f64::max);
+            let was_found = found.contains(&(later.info.agency.clone(), heading));
+            if (best - COPY_SHARE).abs() < 0.1 {
+                unsure += 1;
+                continue;
+            }
+            expected += (best >= COPY_SHARE) as usize;
+            assert_eq!(
+                was_found,
+                best >= COPY_SHARE,
+                "{} {key}: exact share {best:.2}",
+                later.info.agency
+            );
+        }
+    }
+    eprintln!(
+        "{expected} copied sections found as the exact share finds them, {unsure} near the threshold"
+    );
+    assert!(expected >= 6, "{expected}");
+}

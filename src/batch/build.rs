@@ -158,21 +158,7 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     };
     let built = match reused {
         Some(b) => b,
-        None => match prepare(&c.report, &kit.kit, draft) {
-            Ok(p) => write_one(c, kit, &place, p, inputs.unwrap_or_default()),
-            Err(mut findings) => {
-                attribute(&mut findings, &c.file, &c.agency());
-                let why = if findings.iter().any(|f| f.code == Code::G1) {
-                    "有字体无法显示的字符"
-                } else {
-                    "报告模板无法生成这份报告"
-                };
-                Built {
-                    findings,
-                    ..Built::of(c, Outcome::Failed(why.into()))
-                }
-            }
-        },
+        None => make(c, kit, &place, draft, inputs),
     };
     if built.is_written() && !draft {
         let drafts = Place::of(kit.out, &c.report, true);
@@ -181,6 +167,34 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
         }
     }
     built
+}
+
+/// Prepares and writes `c`'s report, its file read again if its report was slimmed.
+fn make(c: &Checked, kit: &Toolkit, place: &Place, draft: bool, inputs: Option<String>) -> Built {
+    let report = match super::check::load(c) {
+        Ok(r) => r,
+        Err(f) => {
+            return Built {
+                findings: vec![*f],
+                ..Built::of(c, Outcome::Failed("检查之后工作簿被改动了".into()))
+            };
+        }
+    };
+    match prepare(&report, &kit.kit, draft) {
+        Ok(p) => write_one(c, &report, kit, place, p, inputs.unwrap_or_default()),
+        Err(mut findings) => {
+            attribute(&mut findings, &c.file, &c.agency());
+            let why = if findings.iter().any(|f| f.code == Code::G1) {
+                "有字体无法显示的字符"
+            } else {
+                "报告模板无法生成这份报告"
+            };
+            Built {
+                findings,
+                ..Built::of(c, Outcome::Failed(why.into()))
+            }
+        }
+    }
 }
 
 /// Where a report's files go and its manifest key.
@@ -270,6 +284,7 @@ fn reuse(c: &Checked, kit: &Toolkit, place: &Place, inputs: &str) -> Option<Buil
 /// and recorded after, so the manifest never describes files that are not on disk as written.
 fn write_one(
     c: &Checked,
+    report: &Report,
     kit: &Toolkit,
     place: &Place,
     prepared: super::prepare::Prepared,
@@ -282,7 +297,7 @@ fn write_one(
         .collect();
     // A draft is no record of what was published: next year's checks must not use it.
     if !place.draft {
-        let record = serde_json::to_vec_pretty(&Record::of(&c.report)).unwrap_or_default();
+        let record = serde_json::to_vec_pretty(&Record::of(report)).unwrap_or_default();
         files.push((place.record(), record));
     }
     let key = place.key();

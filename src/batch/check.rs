@@ -1,36 +1,37 @@
 //! Checking a batch: every workbook read in parallel, aggregates summed from their members,
 //! the rules run, then the checks across workbooks and against last year's reports.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
 use crate::finding::{Code, Finding, attribute};
 use crate::model::Report;
 use crate::previous::Library;
-use crate::rules::{self, Context, copies};
+use crate::rules::sketch::Sketch;
+use crate::rules::{self, Context, agency, copies};
 use crate::workbook;
 
 use super::prepare::{Kit, prepare};
 use super::{Checked, file_stem, fold_name, unopenable};
 
-/// Reads every file in parallel, sums each aggregate report from its members, runs the rules,
-/// then the checks across files (B2, N1, K1, K2) and against last year's reports (X1–X3).
-pub fn check_all(files: &[PathBuf], ctx: &Context, previous: &Library) -> Vec<Checked> {
-    let mut checked = read_all(files, ctx, &|| {});
-    cross_check(&mut checked, previous, ctx);
-    checked
-}
-
 /// Every file read and checked on its own (aggregates summed from their members): what the
 /// batch checks then compare, and what says which years' reports of the year before to load.
-/// `tick` is called once per file read (for progress; from worker threads).
+/// Each report but an aggregate is slimmed as soon as its rules have run. `tick` is called
+/// once per file read (for progress; from worker threads).
 pub fn read_all(files: &[PathBuf], ctx: &Context, tick: &(dyn Fn() + Sync)) -> Vec<Checked> {
     let mut checked: Vec<Checked> = files
         .par_iter()
         .map(|f| {
-            let c = read(f);
+            let mut c = read(f);
+            // Only a report that states a 汇总范围 can be an aggregate: the others are done.
+            if c.report.info.scope.trim().is_empty() {
+                run_rules(&mut c, ctx);
+                slim(&mut c);
+            }
             tick();
             c
         })
@@ -39,19 +40,22 @@ pub fn read_all(files: &[PathBuf], ctx: &Context, tick: &(dyn Fn() + Sync)) -> V
     checked
         .par_iter_mut()
         .enumerate()
-        .filter(|(i, _)| !plan.aggregates.contains(i))
-        .for_each(|(_, c)| run_rules(c, ctx));
+        .filter(|(i, c)| !c.slim && !plan.aggregates.contains(i))
+        .for_each(|(_, c)| {
+            run_rules(c, ctx);
+            slim(c);
+        });
     super::sums::compute(&mut checked, &plan, &ctx.roster, |c| run_rules(c, ctx));
     checked
 }
 
-/// The checks across the batch's workbooks and against last year's reports, then the office's
-/// severities.
-pub fn cross_check(checked: &mut [Checked], previous: &Library, ctx: &Context) {
+/// The checks across the batch's workbooks that need no report's text (B2, N1, Y9, K2), then
+/// the office's severities. K1 and the checks against last year's reports need each report's
+/// text again: `complete_all` runs them.
+pub fn cross_check(checked: &mut [Checked], ctx: &Context) {
     clashes(checked);
     other_years(checked);
-    across(checked);
-    history(checked, previous, ctx);
+    copies_of(checked);
     for c in checked.iter_mut() {
         ctx.settings.apply(&mut c.findings);
     }
@@ -62,40 +66,119 @@ pub fn readable(c: &Checked) -> bool {
     !c.findings.iter().any(Finding::refuses_file)
 }
 
-/// K1, K2: the batch's reports compared with one another.
-fn across(checked: &mut [Checked]) {
-    let readable: Vec<usize> = (0..checked.len())
-        .filter(|i| readable(&checked[*i]))
-        .collect();
-    let entries: Vec<copies::Entry> = readable
-        .iter()
-        .map(|i| copies::Entry {
-            report: &checked[*i].report,
-            file: &checked[*i].file,
-        })
-        .collect();
-    let found = copies::check_batch(&entries);
-    for (k, mut f) in found {
-        let c = &mut checked[readable[k]];
+/// The batch's readable workbooks as the copy checks see them, and each workbook's place
+/// among them.
+fn entries(checked: &[Checked]) -> (Vec<copies::Entry<'_>>, Vec<Option<usize>>) {
+    let mut place = vec![None; checked.len()];
+    let mut entries = Vec::new();
+    for (i, c) in checked.iter().enumerate().filter(|(_, c)| readable(c)) {
+        place[i] = Some(entries.len());
+        entries.push(copies::Entry {
+            agency: c.report.info.agency.trim(),
+            kind: agency::kind(&c.report.info),
+            file: &c.file,
+            sketch: &c.sketch,
+        });
+    }
+    (entries, place)
+}
+
+/// K2: the batch's reports compared with one another, from their fingerprints. K1 will go
+/// before these findings (`k1_at`), where it stood when the batch's reports were all in memory.
+fn copies_of(checked: &mut [Checked]) {
+    let found = {
+        let (entries, place) = entries(checked);
+        let found = copies::similar_sections(&entries);
+        let back: Vec<usize> = (0..checked.len()).filter(|i| place[*i].is_some()).collect();
+        found
+            .into_iter()
+            .map(|(k, f)| (back[k], f))
+            .collect::<Vec<_>>()
+    };
+    for c in checked.iter_mut() {
+        c.k1_at = c.findings.len();
+    }
+    for (i, mut f) in found {
+        let c = &mut checked[i];
         attribute(std::slice::from_mut(&mut f), &c.file, &c.agency());
         c.findings.push(f);
     }
 }
 
-/// X1–X3: each report against its agency's report of the year before, where there is one.
-fn history(checked: &mut [Checked], previous: &Library, ctx: &Context) {
-    for c in checked.iter_mut().filter(|c| readable(c)) {
-        let Some(year) = c.report.info.year else {
-            continue;
-        };
-        let Some(prev) = previous.find(&c.report.info.agency, year, &ctx.settings.renamed) else {
-            continue;
-        };
-        let mut found = Vec::new();
-        rules::history::check(&c.report, prev, &mut found);
-        attribute(&mut found, &c.file, &c.agency());
-        c.findings.extend(found);
+/// The second pass, one report at a time, each read again and dropped: K1 (the batch's other
+/// agencies named in its prose), X1–X3 (against its agency's report of the year before), the
+/// office's severities, and with `kit`, what `build` would find making it (P1, G1).
+pub fn complete_all(
+    checked: &mut [Checked],
+    previous: &Library,
+    ctx: &Context,
+    kit: Option<&Kit>,
+    tick: &(dyn Fn() + Sync),
+) {
+    let done: Vec<Option<Vec<Finding>>> = {
+        let (entries, place) = entries(checked);
+        let names = copies::Names::of(&entries);
+        checked
+            .par_iter()
+            .zip(place)
+            .map(|(c, at)| {
+                let f = complete(c, at, &names, previous, ctx, kit);
+                tick();
+                f
+            })
+            .collect()
+    };
+    for (c, found) in checked.iter_mut().zip(done) {
+        if let Some(found) = found {
+            c.findings = found;
+        }
     }
+}
+
+/// The findings of `c` once the second pass is done with it; `None` for a workbook not read.
+fn complete(
+    c: &Checked,
+    at: Option<usize>,
+    names: &copies::Names,
+    previous: &Library,
+    ctx: &Context,
+    kit: Option<&Kit>,
+) -> Option<Vec<Finding>> {
+    if !readable(c) {
+        return None;
+    }
+    let mut findings = c.findings.clone();
+    let report = match load(c) {
+        Ok(r) => r,
+        Err(f) => {
+            findings.push(*f);
+            return Some(findings);
+        }
+    };
+    let mut named = at.map(|i| names.named_in(i, &report)).unwrap_or_default();
+    attribute(&mut named, &c.file, &c.agency());
+    let k1_at = c.k1_at.min(findings.len());
+    findings.splice(k1_at..k1_at, named);
+    findings.extend(history(c, &report, previous, ctx));
+    ctx.settings.apply(&mut findings);
+    if let Some(kit) = kit.filter(|_| !findings.iter().any(Finding::is_error)) {
+        findings.extend(prepare_findings(c, &report, kit));
+        ctx.settings.apply(&mut findings);
+    }
+    Some(findings)
+}
+
+/// X1–X3: a report against its agency's report of the year before, where there is one.
+fn history(c: &Checked, report: &Report, previous: &Library, ctx: &Context) -> Vec<Finding> {
+    let mut found = Vec::new();
+    let Some(year) = report.info.year else {
+        return found;
+    };
+    if let Some(prev) = previous.find(&report.info.agency, year, &ctx.settings.renamed) {
+        rules::history::check(report, prev, &mut found);
+        attribute(&mut found, &c.file, &c.agency());
+    }
+    found
 }
 
 /// X4, once for the batch: no agency's report of the year before was found.
@@ -130,29 +213,23 @@ pub fn check_file(file: &Path, ctx: &Context) -> Checked {
     c
 }
 
-/// What `build` would find making each report that it would try to make (P1, G1): every
-/// report without errors prepared in memory, exactly as `build` prepares it, and dropped.
-pub fn prepare_all(checked: &mut [Checked], kit: &Kit, ctx: &Context, tick: &(dyn Fn() + Sync)) {
-    checked.par_iter_mut().for_each(|c| {
-        prepare_checked(c, kit, ctx);
-        tick();
-    });
-}
-
 /// What `build` would find making `c`, if it would try (readable, no errors), added to its
 /// findings with the office's severities.
 pub fn prepare_checked(c: &mut Checked, kit: &Kit, ctx: &Context) {
     if readable(c) && !c.has_errors() {
-        let found = prepare_findings(c, kit);
+        let found = match load(c) {
+            Ok(report) => prepare_findings(c, &report, kit),
+            Err(f) => vec![*f],
+        };
         c.findings.extend(found);
         ctx.settings.apply(&mut c.findings);
     }
 }
 
 /// The findings `prepare` gives for `c`, attributed to its workbook; none when it can be made.
-fn prepare_findings(c: &Checked, kit: &Kit) -> Vec<Finding> {
+fn prepare_findings(c: &Checked, report: &Report, kit: &Kit) -> Vec<Finding> {
     let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        prepare(&c.report, kit, false).err()
+        prepare(report, kit, false).err()
     }));
     let mut found = made
         .unwrap_or_else(|_| {
@@ -166,9 +243,63 @@ fn prepare_findings(c: &Checked, kit: &Kit) -> Vec<Finding> {
     found
 }
 
+/// A file's size and modification time when it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(file: &Path) -> Option<Stamp> {
+        let m = std::fs::metadata(file).ok()?;
+        Some(Stamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+/// The whole report of `c`: itself, or for a slimmed one, its file read again — refused (F1)
+/// when the file is no longer the one that was checked.
+pub fn load(c: &Checked) -> Result<Cow<'_, Report>, Box<Finding>> {
+    if !c.slim {
+        return Ok(Cow::Borrowed(&c.report));
+    }
+    let changed = || {
+        let mut f = Finding::new(
+            Code::F1,
+            "检查之后这个文件被改动、替换或删除了，未按改动前的内容继续处理。",
+        )
+        .hint("请在 nianbao 运行结束前不要改动 input/ 中的文件，然后重新运行。");
+        attribute(std::slice::from_mut(&mut f), &c.file, &c.agency());
+        Box::new(f)
+    };
+    if Stamp::of(&c.file) != c.stamp {
+        return Err(changed());
+    }
+    let again = read(&c.file);
+    if again.report.info.agency != c.report.info.agency || again.stamp != c.stamp {
+        return Err(changed());
+    }
+    Ok(Cow::Owned(again.report))
+}
+
+/// Keeps only what the batch needs of a report whose own rules have run.
+fn slim(c: &mut Checked) {
+    let report = std::mem::take(&mut c.report);
+    c.report = Report {
+        info: report.info,
+        members: report.members,
+        ..Report::default()
+    };
+    c.slim = true;
+}
+
 /// Reads one file. A panic inside a dependency on a malformed file is caught and becomes
 /// finding F1 for that file, so one bad workbook cannot stop a batch.
 fn read(file: &Path) -> Checked {
+    let stamp = Stamp::of(file);
     let read = match unopenable(file) {
         Some(f) => workbook::ReadOutcome {
             report: Report::default(),
@@ -186,9 +317,11 @@ fn read(file: &Path) -> Checked {
     };
     let mut checked = Checked {
         file: file.to_path_buf(),
+        sketch: Sketch::of(&read.report),
         report: read.report,
         findings: read.findings,
-        members: Vec::new(),
+        stamp,
+        ..Checked::default()
     };
     let agency = checked.agency();
     attribute(&mut checked.findings, file, &agency);

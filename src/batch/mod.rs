@@ -4,7 +4,7 @@
 //! that agency's result. Results come back in input order whatever the thread schedule.
 
 mod build;
-mod check;
+pub mod check;
 pub mod files;
 pub mod manifest;
 pub mod prepare;
@@ -15,8 +15,7 @@ pub use build::{
     year_dir,
 };
 pub use check::{
-    check_all, check_file, cross_check, history_note, prepare_all, prepare_checked, read_all,
-    readable,
+    check_file, complete_all, cross_check, history_note, load, prepare_checked, read_all, readable,
 };
 pub use files::{WriteError, write_all, write_atomic};
 pub use sums::unreturned;
@@ -30,8 +29,11 @@ use crate::finding::{Code, Finding};
 use crate::limits;
 use crate::model::Report;
 
-/// One workbook read and checked.
-#[derive(Debug)]
+/// One workbook read and checked. Once its own rules have run, a report that is not an
+/// aggregate keeps only its 基本信息 (`slim`): what the batch's checks need of it is its
+/// fingerprints, and whatever needs the whole report again reads it again (`check::load`),
+/// so that a batch's memory does not grow with its reports' text.
+#[derive(Debug, Default)]
 pub struct Checked {
     pub file: PathBuf,
     pub report: Report,
@@ -39,6 +41,14 @@ pub struct Checked {
     /// For an aggregate report, the workbooks its tables were summed from: its output is
     /// out of date when any of them changes.
     pub members: Vec<PathBuf>,
+    /// The prose sections' fingerprints, for the copy check (K2).
+    pub sketch: crate::rules::sketch::Sketch,
+    /// The file as it was read, to tell whether a second reading reads the same.
+    pub stamp: Option<check::Stamp>,
+    /// The report holds only its 基本信息: its text and tables are read again when needed.
+    pub slim: bool,
+    /// Where K1 (found once every agency's name is known) goes among the findings.
+    pub k1_at: usize,
 }
 
 impl Checked {

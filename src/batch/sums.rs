@@ -52,8 +52,16 @@ pub fn compute(
             found.push(roster_gap(&unreturned));
         }
         let sums = {
-            let reports: Vec<&Report> = members.iter().map(|&m| &checked[m].report).collect();
-            aggregate::sum(&reports)
+            // Members done with are slimmed: their tables are read again, one aggregate at a time.
+            let mut reports = Vec::new();
+            for &m in members {
+                match super::check::load(&checked[m]) {
+                    Ok(r) => reports.push(r),
+                    Err(f) => found.push(*f),
+                }
+            }
+            let refs: Vec<&Report> = reports.iter().map(|r| r.as_ref()).collect();
+            aggregate::sum(&refs)
         };
         let names: Vec<String> = members.iter().map(|&m| checked[m].agency()).collect();
         if !members.is_empty() {

@@ -67,12 +67,15 @@ pub fn check_files(
     progress.finish();
     let years: Vec<i32> = checked.iter().filter_map(|c| c.report.info.year).collect();
     let library = Library::for_batch(previous, out, &years);
-    batch::cross_check(&mut checked, &library, ctx);
-    if depth == Depth::Prepared {
-        let progress = super::progress::Progress::new("排版", checked.len());
-        batch::prepare_all(&mut checked, &setup.kit(), ctx, &|| progress.tick());
-        progress.finish();
-    }
+    batch::cross_check(&mut checked, ctx);
+    // The second pass reads each report again, one at a time: K1, last year's, and for
+    // `check`, what building it would find.
+    let kit = setup.kit();
+    let kit = (depth == Depth::Prepared).then_some(&kit);
+    let label = if kit.is_some() { "排版" } else { "核对" };
+    let progress = super::progress::Progress::new(label, checked.len());
+    batch::complete_all(&mut checked, &library, ctx, kit, &|| progress.tick());
+    progress.finish();
     let mut notes: Vec<Finding> = batch::history_note(&checked, &library, ctx)
         .into_iter()
         .collect();

@@ -147,7 +147,7 @@ fn earlier(sound: &[&Entry], dir: &Path, checked: &[&Checked]) -> (Vec<Checked>,
             file: e.source.clone(),
             report,
             findings: e.findings.clone(),
-            members: Vec::new(),
+            ..Checked::default()
         });
         bs.push(built_of(e, dir));
     }

@@ -2,12 +2,10 @@
 //! agencies' sections nearly the same (K2), a self-reference of another kind of agency (K3).
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 use rayon::prelude::*;
-// The 5-gram sets of a batch are millions of u64 keys: SipHash was a tenth of a `check`.
-use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::finding::{Code, Finding};
 use crate::model::Report;
@@ -15,14 +13,14 @@ use crate::schema::{self, input};
 
 use super::agency::{self, AgencyKind};
 use super::dates::{excerpt, sentences};
+use super::sketch::{self, Sketch};
 
 /// Share of a section's 5-grams found in another agency's same section that makes it a copy.
 /// On our corpus, independently written sections share under 20%; a copied section with the
 /// names and figures changed shares over 90%.
 pub const COPY_SHARE: f64 = 0.8;
-/// Sections shorter than this (in characters) are stock phrases, not copies.
-const MIN_CHARS: usize = 80;
-/// A 5-gram found in more sections than this is the county's common wording, not a copy.
+/// A fingerprint value found in more sections than this is the county's common wording, not a
+/// copy.
 const COMMON: usize = 50;
 
 /// The self-references of one kind of agency that another kind would never use of itself.
@@ -57,96 +55,92 @@ pub fn self_reference(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-/// One workbook of the batch as the batch checks see it.
+/// One workbook of the batch as the batch checks see it: what K1 and K2 need of every report
+/// while one report at a time is compared with them.
 pub struct Entry<'a> {
-    pub report: &'a Report,
+    /// The agency's name from 基本信息, trimmed.
+    pub agency: &'a str,
+    pub kind: AgencyKind,
     pub file: &'a Path,
+    pub sketch: &'a Sketch,
 }
 
-/// K1 and K2 over the whole batch: findings by index of the entry they belong to.
-pub fn check_batch(entries: &[Entry]) -> Vec<(usize, Finding)> {
-    let mut out = named_elsewhere(entries);
-    out.extend(similar_sections(entries));
-    out
+/// The names of the batch's agencies as prose names them, for K1: built once, then each
+/// report's prose is looked up in it on its own (no report needs another's text).
+pub struct Names<'a> {
+    entries: &'a [Entry<'a>],
+    names: HashMap<&'a str, Vec<usize>>,
+    lengths: Vec<usize>,
 }
 
-/// K1: a report that speaks of another agency of the batch as its subject. Governments' reports
-/// name their departments and towns as a matter of course and are not checked.
-/// Names are looked up from the start of each sentence (where a subject stands) in one map of
-/// every agency's names, so the batch costs one pass over its prose, not one per pair.
-fn named_elsewhere(entries: &[Entry]) -> Vec<(usize, Finding)> {
-    let kinds: Vec<AgencyKind> = entries
-        .iter()
-        .map(|e| agency::kind(&e.report.info))
-        .collect();
-    let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (j, e) in entries.iter().enumerate() {
-        for n in forms(e.report.info.agency.trim()) {
-            names.entry(n).or_default().push(j);
-        }
-    }
-    let mut lengths: Vec<usize> = names.keys().map(|n| n.chars().count()).collect();
-    lengths.sort_unstable();
-    lengths.dedup();
-    // One report's prose at a time, in parallel: a batch of a thousand is mostly this.
-    entries
-        .par_iter()
-        .enumerate()
-        .flat_map_iter(|(i, e)| named_in(entries, &kinds, &names, &lengths, i, e))
-        .collect()
-}
-
-/// K1 for one report of the batch.
-fn named_in(
-    entries: &[Entry],
-    kinds: &[AgencyKind],
-    names: &HashMap<&str, Vec<usize>>,
-    lengths: &[usize],
-    i: usize,
-    e: &Entry,
-) -> Vec<(usize, Finding)> {
-    let mut out = Vec::new();
-    let own = e.report.info.agency.trim();
-    if kinds[i] == AgencyKind::Government || own.is_empty() {
-        return out;
-    }
-    let mut reported = HashSet::new();
-    for p in e.report.paragraphs() {
-        for s in sentences(&p.text) {
-            for (j, name) in subjects(s, names, lengths) {
-                let other = &entries[j];
-                let full = other.report.info.agency.trim();
-                if j == i
-                    || kinds[j] != kinds[i]
-                    || full == own
-                    || own.contains(name)
-                    || !reported.insert(j)
-                {
-                    continue;
-                }
-                let mut f = Finding::new(
-                    Code::K1,
-                    format!(
-                        "正文提到「{full}」（本批另一个机关）：「{}」。",
-                        excerpt(s, 30)
-                    ),
-                )
-                .hint("如果是照搬其他单位的报告，请改为本机关的情况。")
-                .related(
-                    Some(other.file),
-                    input::SHEET_INFO,
-                    None,
-                    format!("「{full}」的工作簿"),
-                );
-                f = match &p.source {
-                    Some(src) => f.at(&src.sheet, Some(src.a1())),
-                    None => f.at(input::SHEET_TEXT, None),
-                };
-                out.push((i, f));
+impl<'a> Names<'a> {
+    pub fn of(entries: &'a [Entry<'a>]) -> Names<'a> {
+        let mut names: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (j, e) in entries.iter().enumerate() {
+            for n in forms(e.agency) {
+                names.entry(n).or_default().push(j);
             }
         }
+        let mut lengths: Vec<usize> = names.keys().map(|n| n.chars().count()).collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        Names {
+            entries,
+            names,
+            lengths,
+        }
     }
-    out
+
+    /// K1: `report` (entry `i`) speaks of another agency of the batch as its subject.
+    /// Governments' reports name their departments and towns as a matter of course and are not
+    /// checked. Names are looked up from the start of each sentence, where a subject stands.
+    pub fn named_in(&self, i: usize, report: &Report) -> Vec<Finding> {
+        let mut out = Vec::new();
+        let Some(e) = self.entries.get(i) else {
+            return out;
+        };
+        let own = e.agency;
+        if e.kind == AgencyKind::Government || own.is_empty() {
+            return out;
+        }
+        let mut reported = HashSet::new();
+        for p in report.paragraphs() {
+            for s in sentences(&p.text) {
+                for (j, name) in subjects(s, &self.names, &self.lengths) {
+                    let other = &self.entries[j];
+                    let full = other.agency;
+                    if j == i
+                        || other.kind != e.kind
+                        || full == own
+                        || own.contains(name)
+                        || !reported.insert(j)
+                    {
+                        continue;
+                    }
+                    let mut f = Finding::new(
+                        Code::K1,
+                        format!(
+                            "正文提到「{full}」（本批另一个机关）：「{}」。",
+                            excerpt(s, 30)
+                        ),
+                    )
+                    .hint("如果是照搬其他单位的报告，请改为本机关的情况。")
+                    .related(
+                        Some(other.file),
+                        input::SHEET_INFO,
+                        None,
+                        format!("「{full}」的工作簿"),
+                    );
+                    f = match &p.source {
+                        Some(src) => f.at(&src.sheet, Some(src.a1())),
+                        None => f.at(input::SHEET_TEXT, None),
+                    };
+                    out.push(f);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// How prose names an agency: `江岚县青石镇人民政府`, `青石镇人民政府`, `青石镇`.
@@ -205,48 +199,20 @@ fn place(name: &str) -> Option<&str> {
     bare.ends_with(['镇', '乡', '道']).then_some(bare)
 }
 
-/// K2: the same prose section of two agencies nearly identical.
-fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
+/// K2: the same prose section of two agencies nearly identical, found from the sections'
+/// fingerprints (`sketch`): each section is compared with the earlier sections that share one of
+/// its values outside the batch's common wording, and named with the most similar of them.
+pub fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
     let mut out = Vec::new();
-    for key in schema::PROSE_SECTIONS {
-        let grams: Vec<FxHashSet<u64>> = entries
-            .par_iter()
-            .map(|e| section_grams(e.report, key))
-            .collect();
-        let mut index: FxHashMap<u64, Vec<usize>> = FxHashMap::default();
-        for (i, g) in grams.iter().enumerate() {
-            for h in g {
-                index.entry(*h).or_default().push(i);
-            }
-        }
-        let distinctive: Vec<usize> = grams
-            .iter()
-            .map(|g| g.iter().filter(|h| index[h].len() <= COMMON).count())
-            .collect();
-        let found: Vec<(usize, Finding)> = grams
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, section)| {
-                let own = distinctive[i];
-                if own == 0 {
-                    return None;
-                }
-                let mut shared: FxHashMap<usize, usize> = FxHashMap::default();
-                for h in section {
-                    let posting = &index[h];
-                    if posting.len() > COMMON {
-                        continue;
-                    }
-                    for &j in posting.iter().filter(|j| **j < i) {
-                        *shared.entry(j).or_default() += 1;
-                    }
-                }
-                let (j, share) = shared
-                    .into_iter()
-                    .map(|(j, n)| (j, n as f64 / own.min(distinctive[j]).max(1) as f64))
-                    .filter(|(_, share)| *share >= COPY_SHARE)
-                    .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
-                Some((i, copied(entries, i, j, key, share)))
+    for (k, key) in schema::PROSE_SECTIONS.iter().enumerate() {
+        let sections: Vec<Option<&sketch::Section>> =
+            entries.iter().map(|e| e.sketch.section(k)).collect();
+        let postings = Postings::of(&sections);
+        let found: Vec<(usize, Finding)> = (0..sections.len())
+            .into_par_iter()
+            .filter_map(|i| {
+                let (j, share) = postings.most_similar(&sections, i)?;
+                Some((i, copied(entries, &sections, i, j, key, share)))
             })
             .collect();
         out.extend(found);
@@ -254,44 +220,130 @@ fn similar_sections(entries: &[Entry]) -> Vec<(usize, Finding)> {
     out
 }
 
-fn copied(entries: &[Entry], i: usize, j: usize, key: &str, share: f64) -> Finding {
+/// Every section's non-empty bins, sorted by (bin, value): the sections that share a value are
+/// a run. Packed in one u64 each, the section's index in the low `INDEX_BITS`, so that a
+/// province's 10^5 reports take 8 bytes a value.
+struct Postings {
+    sorted: Vec<u64>,
+    /// Per section, its bins whose value is common wording.
+    common: Vec<sketch::Common>,
+}
+
+/// Sections beyond 2^25 (33 million) are not compared.
+const INDEX_BITS: u32 = 25;
+
+impl Postings {
+    fn of(sections: &[Option<&sketch::Section>]) -> Postings {
+        let mut sorted: Vec<u64> = sections
+            .par_iter()
+            .enumerate()
+            .take(1 << INDEX_BITS)
+            .flat_map_iter(|(i, s)| {
+                s.iter().flat_map(move |s| {
+                    (0..sketch::BINS).filter_map(move |b| s.value(b).map(|v| pack(b, v) | i as u64))
+                })
+            })
+            .collect();
+        sorted.par_sort_unstable();
+        let mut common = vec![0; sections.len()];
+        for run in sorted.chunk_by(|a, b| a >> INDEX_BITS == b >> INDEX_BITS) {
+            if run.len() > COMMON {
+                let bin = run[0] >> INDEX_BITS >> 32;
+                for p in run {
+                    common[index(*p)] |= 1 << bin;
+                }
+            }
+        }
+        Postings { sorted, common }
+    }
+
+    /// The sections whose bin `b` holds `v`.
+    fn run(&self, b: usize, v: u32) -> &[u64] {
+        let key = pack(b, v) >> INDEX_BITS;
+        let start = self.sorted.partition_point(|p| p >> INDEX_BITS < key);
+        let len = self.sorted[start..].partition_point(|p| p >> INDEX_BITS == key);
+        &self.sorted[start..start + len]
+    }
+
+    /// The earlier section most like section `i`, if one is a copy (share ≥ `COPY_SHARE`).
+    fn most_similar(
+        &self,
+        sections: &[Option<&sketch::Section>],
+        i: usize,
+    ) -> Option<(usize, f64)> {
+        let s = sections.get(i).copied().flatten()?;
+        let mine = *self.common.get(i)?;
+        let mut agree: FxHashMap<usize, u32> = FxHashMap::default();
+        for b in (0..sketch::BINS).filter(|b| mine >> b & 1 == 0) {
+            let Some(v) = s.value(b) else { continue };
+            for j in self.run(b, v).iter().map(|p| index(*p)).filter(|j| *j < i) {
+                *agree.entry(j).or_default() += 1;
+            }
+        }
+        agree
+            .into_iter()
+            .filter(|(_, n)| *n >= MIN_AGREE)
+            .filter_map(|(j, _)| {
+                let other = sections[j]?;
+                let share = sketch::share(s, mine, other, self.common[j])?;
+                (share >= COPY_SHARE).then_some((j, share))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+    }
+}
+
+/// Bins two sections must agree in before their fingerprints are compared in full: a copy
+/// agrees in well over half of its 128, independent prose in a few by chance.
+const MIN_AGREE: u32 = 8;
+
+/// Bin and value above the index bits.
+fn pack(b: usize, v: u32) -> u64 {
+    ((b as u64) << 32 | v as u64) << INDEX_BITS
+}
+
+fn index(p: u64) -> usize {
+    (p & ((1 << INDEX_BITS) - 1)) as usize
+}
+
+fn copied(
+    entries: &[Entry],
+    sections: &[Option<&sketch::Section>],
+    i: usize,
+    j: usize,
+    key: &str,
+    share: f64,
+) -> Finding {
     let heading = schema::section_heading(key).unwrap_or_default();
     let other = &entries[j];
-    let first = |r: &Report| {
-        r.text
-            .get(key)
-            .into_iter()
-            .flatten()
-            .flat_map(|t| &t.paragraphs)
-            .find_map(|p| p.source.clone())
-    };
+    let first = |k: usize| sections[k].and_then(|s| s.first.as_ref());
     let mut f = Finding::new(
         Code::K2,
         format!(
             "「{heading}」与 {}（{}）的同一部分有 {:.0}% 相同，内容雷同是问责情形之一。",
             other.file.display(),
-            other.report.info.agency.trim(),
+            other.agency,
             share.min(1.0) * 100.0
         ),
     )
     .hint("请按本机关的实际情况撰写。");
-    f = match first(entries[i].report) {
+    f = match first(i) {
         Some(s) => f.at(&s.sheet, Some(s.a1())),
         None => f.at(input::SHEET_TEXT, None),
     };
-    let (sheet, cell) = first(other.report).map_or((input::SHEET_TEXT.to_string(), None), |s| {
+    let (sheet, cell) = first(j).map_or((input::SHEET_TEXT.to_string(), None), |s| {
         (s.sheet.clone(), Some(s.a1()))
     });
     f.related(
         Some(other.file),
         &sheet,
         cell,
-        format!("{}的「{heading}」", other.report.info.agency.trim()),
+        format!("{}的「{heading}」", other.agency),
     )
 }
 
 /// The share of 5-grams two reports' sections have in common (of the smaller), `None` when
-/// either is too short to judge — what K2 measures, without the batch's common wording.
+/// either is too short to judge: exactly what K2 estimates from fingerprints, without the
+/// batch's common wording (the tests hold the estimate to it).
 pub fn section_share(a: &Report, b: &Report, key: &str) -> Option<f64> {
     let (x, y) = (section_grams(a, key), section_grams(b, key));
     if x.is_empty() || y.is_empty() {
@@ -301,29 +353,18 @@ pub fn section_share(a: &Report, b: &Report, key: &str) -> Option<f64> {
     Some(shared as f64 / x.len().min(y.len()) as f64)
 }
 
-/// Hashes of the character 5-grams of a section, punctuation and digits left out so that
-/// changed figures do not hide a copy; empty for a section too short to judge.
+/// The distinct 5-gram hashes of a section; empty for a section too short to judge.
 fn section_grams(report: &Report, key: &str) -> FxHashSet<u64> {
-    let chars: Vec<char> = report
+    let text = report
         .text
         .get(key)
         .into_iter()
         .flatten()
         .flat_map(|t| &t.paragraphs)
-        .flat_map(|p| p.text.chars())
-        .filter(|c| c.is_alphabetic() && !c.is_ascii_digit())
-        .collect();
-    if chars.len() < MIN_CHARS {
-        return FxHashSet::default();
-    }
-    chars
-        .windows(5)
-        .map(|w| {
-            let mut h = FxHasher::default();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect()
+        .flat_map(|p| p.text.chars());
+    sketch::gram_hashes(text)
+        .map(|h| h.into_iter().collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

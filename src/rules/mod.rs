@@ -13,6 +13,7 @@ pub mod copies;
 mod dates;
 pub mod glyphs;
 pub mod history;
+pub mod sketch;
 pub mod text;
 
 use std::collections::BTreeMap;
