@@ -74,3 +74,17 @@ pub const TEMPLATE_RANGE: usize = 100_000;
 pub fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1024.0 / 1024.0)
 }
+
+/// Bytes of whole reports a batch keeps in memory after checking them (estimated): a county's
+/// batch stays whole and is never read twice; beyond this, reports keep only their 基本信息 and
+/// are read again when needed, so a province's batch takes no more memory than a county's.
+pub const RESIDENT_REPORTS_BYTES: usize = 128 * 1024 * 1024;
+
+/// `RESIDENT_REPORTS_BYTES`, or `NIANBAO_RESIDENT_BYTES` where set: `0` reads every report
+/// again when needed, which is how the tests run the streaming path on small batches.
+pub fn resident_reports_bytes() -> usize {
+    std::env::var("NIANBAO_RESIDENT_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(RESIDENT_REPORTS_BYTES)
+}

@@ -2,7 +2,6 @@
 //! of one year after every kind of run — a stray workbook, a build of one agency, a file
 //! changed in place, a build killed at any step, a failed rename, a closed pipe, drafts.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
@@ -32,26 +31,6 @@ fn build(dir: &Path, args: &[&str]) -> (i32, String) {
         .collect();
     let (code, _, err) = env_run(dir, &args, &[]);
     (code, err)
-}
-
-/// Every file below `dir` with its bytes, by path relative to it.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(d: &Path, root: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                walk(&p, root, out);
-            } else {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.exists() {
-        walk(dir, dir, &mut out);
-    }
-    out
 }
 
 fn names(dir: &Path) -> Vec<String> {

@@ -29,6 +29,7 @@ mod rules;
 mod samples;
 mod signature;
 mod status;
+mod streaming;
 mod tagged;
 mod typography;
 mod workbook;

@@ -23,6 +23,7 @@ use super::{Checked, file_stem, fold_name, unopenable};
 /// Each report but an aggregate is slimmed as soon as its rules have run. `tick` is called
 /// once per file read (for progress; from worker threads).
 pub fn read_all(files: &[PathBuf], ctx: &Context, tick: &(dyn Fn() + Sync)) -> Vec<Checked> {
+    let resident = Resident::new();
     let mut checked: Vec<Checked> = files
         .par_iter()
         .map(|f| {
@@ -30,21 +31,21 @@ pub fn read_all(files: &[PathBuf], ctx: &Context, tick: &(dyn Fn() + Sync)) -> V
             // Only a report that states a 汇总范围 can be an aggregate: the others are done.
             if c.report.info.scope.trim().is_empty() {
                 run_rules(&mut c, ctx);
-                slim(&mut c);
+                resident.keep_or_slim(&mut c);
             }
             tick();
             c
         })
         .collect();
     let plan = super::sums::plan(&checked);
-    checked
-        .par_iter_mut()
-        .enumerate()
-        .filter(|(i, c)| !c.slim && !plan.aggregates.contains(i))
-        .for_each(|(_, c)| {
-            run_rules(c, ctx);
-            slim(c);
-        });
+    let stated: Vec<usize> = (0..checked.len())
+        .filter(|i| !checked[*i].report.info.scope.trim().is_empty())
+        .filter(|i| !plan.aggregates.contains(i))
+        .collect();
+    for i in stated {
+        run_rules(&mut checked[i], ctx);
+        resident.keep_or_slim(&mut checked[i]);
+    }
     super::sums::compute(&mut checked, &plan, &ctx.roster, |c| run_rules(c, ctx));
     checked
 }
@@ -105,14 +106,23 @@ fn copies_of(checked: &mut [Checked]) {
     }
 }
 
-/// The second pass, one report at a time, each read again and dropped: K1 (the batch's other
-/// agencies named in its prose), X1–X3 (against its agency's report of the year before), the
-/// office's severities, and with `kit`, what `build` would find making it (P1, G1).
+/// How the second pass makes each report in memory, as `build` would, for what that finds.
+pub struct Trial<'a> {
+    pub kit: &'a Kit<'a>,
+    /// Whether the output folder holds this report as built from these very inputs (the
+    /// manifest's hash of workbook, templates, settings, fonts and formats): making it again
+    /// would find what it found then, which is nothing.
+    pub made: &'a (dyn Fn(&Checked) -> bool + Sync),
+}
+
+/// The second pass, one report at a time, each read again if slimmed and dropped: K1 (the
+/// batch's other agencies named in its prose), X1–X3 (against its agency's report of the year
+/// before), the office's severities, and with `trial`, what `build` would find making it (P1, G1).
 pub fn complete_all(
     checked: &mut [Checked],
     previous: &Library,
     ctx: &Context,
-    kit: Option<&Kit>,
+    trial: Option<&Trial>,
     tick: &(dyn Fn() + Sync),
 ) {
     let done: Vec<Option<Vec<Finding>>> = {
@@ -122,7 +132,7 @@ pub fn complete_all(
             .par_iter()
             .zip(place)
             .map(|(c, at)| {
-                let f = complete(c, at, &names, previous, ctx, kit);
+                let f = complete(c, at, &names, previous, ctx, trial);
                 tick();
                 f
             })
@@ -142,7 +152,7 @@ fn complete(
     names: &copies::Names,
     previous: &Library,
     ctx: &Context,
-    kit: Option<&Kit>,
+    trial: Option<&Trial>,
 ) -> Option<Vec<Finding>> {
     if !readable(c) {
         return None;
@@ -161,8 +171,9 @@ fn complete(
     findings.splice(k1_at..k1_at, named);
     findings.extend(history(c, &report, previous, ctx));
     ctx.settings.apply(&mut findings);
-    if let Some(kit) = kit.filter(|_| !findings.iter().any(Finding::is_error)) {
-        findings.extend(prepare_findings(c, &report, kit));
+    let trial = trial.filter(|t| !findings.iter().any(Finding::is_error) && !(t.made)(c));
+    if let Some(t) = trial {
+        findings.extend(prepare_findings(c, &report, t.kit));
         ctx.settings.apply(&mut findings);
     }
     Some(findings)
@@ -283,6 +294,43 @@ pub fn load(c: &Checked) -> Result<Cow<'_, Report>, Box<Finding>> {
         return Err(changed());
     }
     Ok(Cow::Owned(again.report))
+}
+
+/// The whole reports a batch keeps, up to `limits::RESIDENT_REPORTS_BYTES`.
+struct Resident {
+    held: std::sync::atomic::AtomicUsize,
+    bound: usize,
+}
+
+impl Resident {
+    fn new() -> Resident {
+        Resident {
+            held: Default::default(),
+            bound: crate::limits::resident_reports_bytes(),
+        }
+    }
+
+    /// Keeps `c`'s whole report while the batch's fit in the bound, else slims it.
+    fn keep_or_slim(&self, c: &mut Checked) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let size = footprint(&c.report);
+        let held = self.held.fetch_add(size, Relaxed);
+        if held + size > self.bound {
+            self.held.fetch_sub(size, Relaxed);
+            slim(c);
+        }
+    }
+}
+
+/// A report's heap, roughly, as measured on the samples (about 90 KB each): its text, and each
+/// figure with where it was read, in two ordered maps.
+fn footprint(report: &Report) -> usize {
+    let text: usize = report.paragraphs().map(|p| 2 * p.text.len() + 96).sum();
+    let cells: usize = crate::schema::tables()
+        .iter()
+        .map(|t| report.table(t.id).values.len() * 400)
+        .sum();
+    4096 + text + cells
 }
 
 /// Keeps only what the batch needs of a report whose own rules have run.

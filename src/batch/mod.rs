@@ -15,7 +15,8 @@ pub use build::{
     year_dir,
 };
 pub use check::{
-    check_file, complete_all, cross_check, history_note, load, prepare_checked, read_all, readable,
+    Trial, check_file, complete_all, cross_check, history_note, load, prepare_checked, read_all,
+    readable,
 };
 pub use files::{WriteError, write_all, write_atomic};
 pub use sums::unreturned;

@@ -6,6 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use std::collections::BTreeMap;
+
+use crate::batch::manifest::Manifest;
 use crate::batch::{self, Checked};
 use crate::finding::Finding;
 use crate::messages::{check_summary, render_finding};
@@ -71,10 +74,22 @@ pub fn check_files(
     // The second pass reads each report again, one at a time: K1, last year's, and for
     // `check`, what building it would find.
     let kit = setup.kit();
-    let kit = (depth == Depth::Prepared).then_some(&kit);
-    let label = if kit.is_some() { "排版" } else { "核对" };
+    let manifests = manifests(out, &checked);
+    let common = setup.common_inputs();
+    let made = |c: &Checked| {
+        let dir = batch::year_dir(out, &c.report);
+        manifests
+            .get(&dir)
+            .is_some_and(|m| batch::files_of(c, m, &dir, &common) == crate::status::Files::Current)
+    };
+    let trial = batch::Trial {
+        kit: &kit,
+        made: &made,
+    };
+    let trial = (depth == Depth::Prepared).then_some(&trial);
+    let label = if trial.is_some() { "排版" } else { "核对" };
     let progress = super::progress::Progress::new(label, checked.len());
-    batch::complete_all(&mut checked, &library, ctx, kit, &|| progress.tick());
+    batch::complete_all(&mut checked, &library, ctx, trial, &|| progress.tick());
     progress.finish();
     let mut notes: Vec<Finding> = batch::history_note(&checked, &library, ctx)
         .into_iter()
@@ -94,6 +109,21 @@ pub fn check_files(
         library,
         unreturned,
     })
+}
+
+/// The manifests of the year folders the batch's reports go to.
+fn manifests(out: &Path, checked: &[Checked]) -> BTreeMap<PathBuf, Manifest> {
+    checked
+        .iter()
+        .filter(|c| c.report.info.year.is_some())
+        .map(|c| batch::year_dir(out, &c.report))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|dir| {
+            let m = Manifest::load(&dir);
+            (dir, m)
+        })
+        .collect()
 }
 
 pub fn run(

@@ -183,10 +183,16 @@ fn published(
         let Some(record) = e.outputs.iter().find(|o| o.name.ends_with(".json")) else {
             continue;
         };
-        let Some(report) = Record::load(&dir.join(&record.name)) else {
+        let Some(mut report) = Record::load(&dir.join(&record.name)) else {
             continue;
         };
         if !crate::aggregate::is_aggregate(&report) {
+            // The summary adds up figures: the text and where each figure was read would hold
+            // a province's reports whole in memory for nothing.
+            report.text.clear();
+            for table in crate::schema::tables() {
+                report.table_mut(table.id).sources.clear();
+            }
             reports.push(report);
         }
     }

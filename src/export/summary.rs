@@ -27,6 +27,16 @@ pub fn workbook(
     reports: &[&Report],
     last_year: &[Option<&Report>],
 ) -> Result<Vec<u8>, XlsxError> {
+    workbook_in(year, reports, last_year, DETAIL_AGENCIES)
+}
+
+/// `workbook` with at most `per_sheet` agencies on a detail sheet.
+fn workbook_in(
+    year: i32,
+    reports: &[&Report],
+    last_year: &[Option<&Report>],
+    per_sheet: usize,
+) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
     let mut wb = Workbook::new();
     wb.set_properties(&crate::xlsx::document_properties(
@@ -58,9 +68,34 @@ pub fn workbook(
             ws.set_row_height(2, crate::xlsx::width::row_height([(&*note, width)], 10.0))?;
         }
     }
+    // A province's agencies do not fit one sheet's columns: the detail goes on in sheets of
+    // `DETAIL_AGENCIES`, each with its own 小计. Rows are written once, in order, straight to
+    // disk (constant memory), so that 10^5 agencies' figures are never all held at once.
+    let chunks: Vec<&[&Report]> = if reports.is_empty() {
+        vec![reports]
+    } else {
+        reports.chunks(per_sheet.max(1)).collect()
+    };
     for table in schema::tables() {
-        let ws = wb.add_worksheet().set_name(detail_sheet(table))?;
-        detail(ws, &styles, table, reports, total.table(table.id))?;
+        for (k, chunk) in chunks.iter().enumerate() {
+            let name = match k {
+                0 => detail_sheet(table),
+                _ => format!("{}（续{}）", detail_sheet(table), k + 1),
+            };
+            let ws = wb.add_worksheet_with_constant_memory()?.set_name(name)?;
+            let sum = if chunks.len() == 1 {
+                None
+            } else {
+                Some(crate::aggregate::sum(chunk))
+            };
+            let total = sum.as_ref().unwrap_or(&total).table(table.id);
+            let label = if chunks.len() == 1 {
+                "合计"
+            } else {
+                "小计"
+            };
+            detail(ws, &styles, table, chunk, total, label)?;
+        }
     }
     charts(&mut wb, reports, &total)?;
     if last_year.iter().any(Option::is_some) {
@@ -97,6 +132,9 @@ fn summed_sheet(table: &Table) -> String {
     format!("汇总{}", table.sheet)
 }
 
+/// Agencies on one detail sheet: Excel's 16,384 columns, less the 项目 and 合计 columns, rounded.
+const DETAIL_AGENCIES: usize = 16_000;
+
 /// The width of the 项目 column of a detail sheet, and of each agency's column.
 const ITEM_WIDTH: f64 = 40.0;
 const AGENCY_WIDTH: f64 = 10.0;
@@ -110,6 +148,7 @@ fn detail(
     table: &Table,
     reports: &[&Report],
     total: &TableData,
+    total_label: &str,
 ) -> Result<(), XlsxError> {
     let header = styles.header.clone().set_font_size(10);
     let text = styles.label.clone().set_font_size(10);
@@ -117,7 +156,7 @@ fn detail(
     ws.write_string_with_format(0, 0, "项目", &header)?;
     ws.set_column_width(0, ITEM_WIDTH)?;
     let names: Vec<&str> = reports.iter().map(|r| r.info.agency.trim()).collect();
-    for (i, name) in names.iter().chain(["合计"].iter()).enumerate() {
+    for (i, name) in names.iter().chain([total_label].iter()).enumerate() {
         let col = i as u16 + 1;
         ws.write_string_with_format(0, col, *name, &header)?;
         ws.set_column_width(col, AGENCY_WIDTH)?;
@@ -178,7 +217,8 @@ fn detail(
 fn charts(wb: &mut Workbook, reports: &[&Report], total: &Report) -> Result<(), XlsxError> {
     let t3 = schema::table(TableId::T3);
     let detail = detail_sheet(t3);
-    let n = reports.len() as u32;
+    // The first detail sheet's agencies.
+    let n = reports.len().min(DETAIL_AGENCIES) as u32;
     let row_of = |row: &str, col: &str| {
         t3.fields
             .iter()
@@ -346,4 +386,45 @@ fn movement_sheet(ws: &mut Worksheet, styles: &Styles, rows: &[Movement]) -> Res
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Decimal;
+    use calamine::Reader as _;
+
+    /// Past a sheet's columns the detail goes on in 续 sheets, each with its own 小计, and the
+    /// figures are all there once.
+    #[test]
+    fn a_province_s_detail_goes_on_in_more_sheets() {
+        let t3 = schema::table(TableId::T3);
+        let field = &t3.fields[0];
+        let reports: Vec<Report> = (1..=5)
+            .map(|i| {
+                let mut r = Report::default();
+                r.info.agency = format!("第{i}局");
+                r.t3.values
+                    .insert((field.row, field.col), Value::Number(Decimal::from_int(i)));
+                r
+            })
+            .collect();
+        let refs: Vec<&Report> = reports.iter().collect();
+        let bytes = workbook_in(2025, &refs, &[None; 5], 2).unwrap();
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let names = wb.sheet_names();
+        for name in ["表三明细", "表三明细（续2）", "表三明细（续3）"] {
+            assert!(names.iter().any(|n| n == name), "{names:?}");
+        }
+        let last = wb.worksheet_range("表三明细（续3）").unwrap();
+        assert_eq!(
+            last.get((0, 1)).map(|c| c.to_string()),
+            Some("第5局".into())
+        );
+        assert_eq!(last.get((0, 2)).map(|c| c.to_string()), Some("小计".into()));
+        assert_eq!(last.get((1, 2)).map(|c| c.to_string()), Some("5".into()));
+        let first = wb.worksheet_range("表三明细").unwrap();
+        assert_eq!(first.get((1, 3)).map(|c| c.to_string()), Some("3".into()));
+    }
 }

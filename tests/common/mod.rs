@@ -442,3 +442,23 @@ pub fn first_of<'a>(findings: &'a [serde_json::Value], code: &str) -> &'a serde_
         .find(|f| f["code"] == code)
         .unwrap_or_else(|| panic!("no {code} in {findings:#?}"))
 }
+
+/// Every file below `dir` with its bytes, by path relative to it.
+pub fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(d: &Path, root: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, root, out);
+            } else {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
