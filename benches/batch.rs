@@ -57,7 +57,8 @@ fn main() {
             .collect();
     let most = builds.iter().chain(&checks).copied().max().unwrap_or(1);
     let scratch = tempfile::tempdir().expect("a scratch folder");
-    let all = scratch.path().join("all");
+    // NIANBAO_BENCH_KEEP: the workbooks made there (and kept, for profiling by hand).
+    let all = std::env::var("NIANBAO_BENCH_KEEP").map_or(scratch.path().join("all"), Into::into);
     let t = Instant::now();
     generate(&all, most, &samples, &corpus);
     println!(
@@ -186,6 +187,9 @@ fn wait(pid: u32) -> (i32, libc::rusage) {
 fn generate(all: &Path, n: usize, samples: &[Report], corpus: &[String]) {
     std::fs::create_dir_all(all).expect("workbook folder");
     (0..n).into_par_iter().for_each(|i| {
+        if all.join(format!("{i:06}.xlsx")).exists() {
+            return;
+        }
         let report = distinct(samples, corpus, i);
         std::fs::write(
             all.join(format!("{i:06}.xlsx")),

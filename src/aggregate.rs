@@ -37,6 +37,10 @@ impl Scope {
     /// As `parse`, but a name of `known` (the batch's agencies) is taken whole wherever it
     /// stands between separators, even when it contains one itself (「县委、县政府信访局」).
     pub fn parse_knowing(text: &str, known: &[&str]) -> Option<Scope> {
+        // Most reports state no scope: no need to look through a province's names.
+        if text.trim().is_empty() {
+            return None;
+        }
         let mut rest = text.to_string();
         let mut names: Vec<(usize, String)> = Vec::new();
         let mut whole: Vec<&str> = known

@@ -334,7 +334,7 @@ fn footprint(report: &Report) -> usize {
 }
 
 /// Keeps only what the batch needs of a report whose own rules have run.
-fn slim(c: &mut Checked) {
+pub fn slim(c: &mut Checked) {
     let report = std::mem::take(&mut c.report);
     c.report = Report {
         info: report.info,

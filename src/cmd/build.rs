@@ -68,9 +68,14 @@ pub fn run(
     };
     let results = batch::build_all(&checks.checked, &kit);
     progress.finish();
-    // What preparing found belongs to the workbook, for the summary and the check report.
+    // What preparing found belongs to the workbook, for the summary and the check report; the
+    // office's files need no report whole, and their memory is the whole reports' memory freed.
     for (c, b) in checks.checked.iter_mut().zip(&results) {
         c.findings.extend(b.findings.iter().cloned());
+        if !c.report.info.scope.trim().is_empty() || c.slim {
+            continue;
+        }
+        batch::check::slim(c);
     }
     let mut text: String = results
         .iter()

@@ -3,7 +3,7 @@
 //! not only from this run's workbooks: a build of one workbook, or a stray workbook of another
 //! year, never shrinks a year's list to the agencies of one run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -77,9 +77,10 @@ fn write_year(
 ) -> Result<Written> {
     let of_year = |c: &Checked| c.report.info.year.map_or(latest, |y| y == year);
     let mut checked: Vec<&Checked> = checks.checked.iter().filter(|c| of_year(c)).collect();
+    let files: HashSet<&Path> = checked.iter().map(|c| c.file.as_path()).collect();
     let mut built: Vec<&Built> = results
         .iter()
-        .filter(|b| checked.iter().any(|c| c.file == b.file))
+        .filter(|b| files.contains(b.file.as_path()))
         .collect();
     // Every file hashed once: reports whose files are no longer as written are left out.
     let (sound, changed): (Vec<(&String, &Entry)>, Vec<_>) =
@@ -97,10 +98,10 @@ fn write_year(
     let list =
         publication::workbook(&entries).map_err(|e| anyhow::anyhow!("无法生成发布清单：{e}"))?;
     let html = publication::html(&entries, year);
-    let (published, last_year) = published(&sound, dir, year, checks, renamed);
-    let published_refs: Vec<&Report> = published.iter().collect();
-    let last_refs: Vec<Option<&Report>> = last_year.iter().map(Option::as_ref).collect();
-    let sums = summary::workbook(year, &published_refs, &last_refs)
+    let records = records(&sound);
+    let mut source =
+        |range: std::ops::Range<usize>| published(&records, range, dir, year, checks, renamed);
+    let sums = summary::workbook_from(year, records.len(), &mut source, summary::DETAIL_AGENCIES)
         .map_err(|e| anyhow::anyhow!("无法生成汇总：{e}"))?;
     let files = [
         (dir.join("检查报告.xlsx"), report),
@@ -134,10 +135,10 @@ fn write_year(
 fn earlier(sound: &[&Entry], dir: &Path, checked: &[&Checked]) -> (Vec<Checked>, Vec<Built>) {
     let mut cs = Vec::new();
     let mut bs = Vec::new();
+    let files: HashSet<&Path> = checked.iter().map(|c| c.file.as_path()).collect();
+    let agencies: HashSet<String> = checked.iter().map(|c| c.agency()).collect();
     for e in sound.iter().copied() {
-        let in_run = checked
-            .iter()
-            .any(|c| c.file == e.source || c.agency() == e.agency);
+        let in_run = files.contains(e.source.as_path()) || agencies.contains(&e.agency);
         if in_run {
             continue;
         }
@@ -169,42 +170,46 @@ fn built_of(e: &Entry, dir: &Path) -> Built {
     }
 }
 
-/// The published reports of the year (read back from their records), without aggregates (their
-/// figures are already their members'), each with its agency's report of the year before.
+/// The records of the year's published reports, in the summary's order (by agency).
+fn records<'a>(sound: &[&'a Entry]) -> Vec<(&'a str, &'a str)> {
+    let mut records: Vec<(&str, &str)> = sound
+        .iter()
+        .filter(|e| !e.draft)
+        .filter_map(|e| {
+            let record = e.outputs.iter().find(|o| o.name.ends_with(".json"))?;
+            Some((e.agency.as_str(), record.name.as_str()))
+        })
+        .collect();
+    records.sort();
+    records
+}
+
+/// The published reports of `records[range]` read back, without aggregates (their figures are
+/// already their members'), each with its agency's report of the year before. Their text and
+/// where each figure was read are dropped: the summary adds up figures.
 fn published(
-    sound: &[&Entry],
+    records: &[(&str, &str)],
+    range: std::ops::Range<usize>,
     dir: &Path,
     year: i32,
     checks: &Checks,
     renamed: &BTreeMap<String, String>,
-) -> (Vec<Report>, Vec<Option<Report>>) {
-    let mut reports = Vec::new();
-    for e in sound.iter().filter(|e| !e.draft) {
-        let Some(record) = e.outputs.iter().find(|o| o.name.ends_with(".json")) else {
-            continue;
-        };
-        let Some(mut report) = Record::load(&dir.join(&record.name)) else {
-            continue;
-        };
-        if !crate::aggregate::is_aggregate(&report) {
-            // The summary adds up figures: the text and where each figure was read would hold
-            // a province's reports whole in memory for nothing.
+) -> Vec<(Report, Option<Report>)> {
+    let end = range.end.min(records.len());
+    records[range.start.min(end)..end]
+        .iter()
+        .filter_map(|(_, name)| Record::load(&dir.join(name)))
+        .filter(|r| !crate::aggregate::is_aggregate(r))
+        .map(|mut report| {
             report.text.clear();
             for table in crate::schema::tables() {
                 report.table_mut(table.id).sources.clear();
             }
-            reports.push(report);
-        }
-    }
-    reports.sort_by(|a, b| a.info.agency.cmp(&b.info.agency));
-    let last = reports
-        .iter()
-        .map(|r| {
-            checks
+            let last = checks
                 .library
-                .find(&r.info.agency, year, renamed)
-                .map(|p| p.report.clone())
+                .find(&report.info.agency, year, renamed)
+                .map(|p| p.report.clone());
+            (report, last)
         })
-        .collect();
-    (reports, last)
+        .collect()
 }

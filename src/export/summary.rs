@@ -21,20 +21,18 @@ fn detail_sheet(table: &Table) -> String {
     format!("{}明细", table.sheet)
 }
 
-/// `last_year[i]`: the report of the year before of `reports[i]`'s agency, where found.
-pub fn workbook(
-    year: i32,
-    reports: &[&Report],
-    last_year: &[Option<&Report>],
-) -> Result<Vec<u8>, XlsxError> {
-    workbook_in(year, reports, last_year, DETAIL_AGENCIES)
-}
+/// The year's reports `range` (of `count`, in the summary's order), each with its agency's
+/// report of the year before: what `workbook_from` asks for, one detail sheet's worth at a time.
+pub type Source<'a> = dyn FnMut(std::ops::Range<usize>) -> Vec<(Report, Option<Report>)> + 'a;
 
-/// `workbook` with at most `per_sheet` agencies on a detail sheet.
-fn workbook_in(
+/// 汇总.xlsx from `count` reports taken `per_sheet` at a time from `source`, so that a province's
+/// reports are never all in memory: each batch is added to the totals, written to its detail
+/// sheets (to disk, constant memory) and dropped; the summed sheets, made first so that they
+/// lead the workbook, are filled at the end.
+pub fn workbook_from(
     year: i32,
-    reports: &[&Report],
-    last_year: &[Option<&Report>],
+    count: usize,
+    source: &mut Source,
     per_sheet: usize,
 ) -> Result<Vec<u8>, XlsxError> {
     let styles = Styles::new();
@@ -44,16 +42,45 @@ fn workbook_in(
         "nianbao",
         None,
     ));
-    let total = crate::aggregate::sum(reports);
-    let title = format!(
-        "{year}年度政府信息公开工作年度报告汇总（{}个机关）",
-        reports.len()
-    );
-    let gaps = incomplete(reports);
     for table in schema::tables() {
-        let ws = wb.add_worksheet().set_name(summed_sheet(table))?;
         // Each on its own sheet: stacked on one, the last table's column widths would squeeze
         // the others' labels.
+        wb.add_worksheet().set_name(summed_sheet(table))?;
+    }
+    // A province's agencies do not fit one sheet's columns: the detail goes on in sheets of
+    // `DETAIL_AGENCIES`, each with its own 小计.
+    let per_sheet = per_sheet.max(1);
+    let sheets = count.div_ceil(per_sheet).max(1);
+    let (mut total, mut gaps, mut moves) = (Report::default(), Vec::new(), Vec::new());
+    let mut agencies = 0;
+    for k in 0..sheets {
+        let pairs = source(k * per_sheet..(k + 1) * per_sheet);
+        let reports: Vec<&Report> = pairs.iter().map(|(r, _)| r).collect();
+        let last: Vec<Option<&Report>> = pairs.iter().map(|(_, l)| l.as_ref()).collect();
+        agencies += reports.len();
+        let sum = crate::aggregate::sum(&reports);
+        // Sums of sums, as a blank stays blank only where every agency left it blank; a batch
+        // with no reports (all aggregates) adds nothing.
+        total = match k {
+            0 => sum.clone(),
+            _ if reports.is_empty() => total,
+            _ => crate::aggregate::sum(&[&total, &sum]),
+        };
+        gaps.extend(incomplete(&reports).into_iter().map(str::to_string));
+        moves.extend(movements(&reports, &last));
+        for table in schema::tables() {
+            let name = match k {
+                0 => detail_sheet(table),
+                _ => format!("{}（续{}）", detail_sheet(table), k + 1),
+            };
+            let ws = wb.add_worksheet_with_constant_memory()?.set_name(name)?;
+            let label = if sheets == 1 { "合计" } else { "小计" };
+            detail(ws, &styles, table, &reports, sum.table(table.id), label)?;
+        }
+    }
+    let title = format!("{year}年度政府信息公开工作年度报告汇总（{agencies}个机关）");
+    for table in schema::tables() {
+        let ws = wb.worksheet_from_name(&summed_sheet(table))?;
         crate::xlsx::table_sheet(ws, &styles, table, total.table(table.id), &title)?;
         if !gaps.is_empty() {
             let note = format!(
@@ -68,41 +95,12 @@ fn workbook_in(
             ws.set_row_height(2, crate::xlsx::width::row_height([(&*note, width)], 10.0))?;
         }
     }
-    // A province's agencies do not fit one sheet's columns: the detail goes on in sheets of
-    // `DETAIL_AGENCIES`, each with its own 小计. Rows are written once, in order, straight to
-    // disk (constant memory), so that 10^5 agencies' figures are never all held at once.
-    let chunks: Vec<&[&Report]> = if reports.is_empty() {
-        vec![reports]
-    } else {
-        reports.chunks(per_sheet.max(1)).collect()
-    };
-    for table in schema::tables() {
-        for (k, chunk) in chunks.iter().enumerate() {
-            let name = match k {
-                0 => detail_sheet(table),
-                _ => format!("{}（续{}）", detail_sheet(table), k + 1),
-            };
-            let ws = wb.add_worksheet_with_constant_memory()?.set_name(name)?;
-            let sum = if chunks.len() == 1 {
-                None
-            } else {
-                Some(crate::aggregate::sum(chunk))
-            };
-            let total = sum.as_ref().unwrap_or(&total).table(table.id);
-            let label = if chunks.len() == 1 {
-                "合计"
-            } else {
-                "小计"
-            };
-            detail(ws, &styles, table, chunk, total, label)?;
-        }
-    }
-    charts(&mut wb, reports, &total)?;
-    if last_year.iter().any(Option::is_some) {
+    charts(&mut wb, agencies.min(per_sheet), &total)?;
+    if !moves.is_empty() {
         // What moved first, on its own sheet; what stayed the same apart, for completeness.
-        let (moved, same): (Vec<Movement>, Vec<Movement>) = movements(reports, last_year)
-            .into_iter()
-            .partition(|m| m.now != m.before);
+        moves.sort_by(by_movement);
+        let (moved, same): (Vec<Movement>, Vec<Movement>) =
+            moves.into_iter().partition(|m| m.now != m.before);
         let ws = wb.add_worksheet().set_name("同比")?;
         movement_sheet(ws, &styles, &moved)?;
         let ws = wb.add_worksheet().set_name("同比未变化")?;
@@ -132,8 +130,9 @@ fn summed_sheet(table: &Table) -> String {
     format!("汇总{}", table.sheet)
 }
 
-/// Agencies on one detail sheet: Excel's 16,384 columns, less the 项目 and 合计 columns, rounded.
-const DETAIL_AGENCIES: usize = 16_000;
+/// Agencies on one detail sheet (Excel has 16,384 columns): a county's on one sheet, a
+/// province's a sheet at a time, each sheet's reports the only ones in memory.
+pub const DETAIL_AGENCIES: usize = 2_000;
 
 /// The width of the 项目 column of a detail sheet, and of each agency's column.
 const ITEM_WIDTH: f64 = 40.0;
@@ -214,11 +213,11 @@ fn detail(
 }
 
 /// Applications received per agency (from 表三明细), and how the county's were handled.
-fn charts(wb: &mut Workbook, reports: &[&Report], total: &Report) -> Result<(), XlsxError> {
+/// `shown`: the agencies of the first detail sheet, which the bar chart draws.
+fn charts(wb: &mut Workbook, shown: usize, total: &Report) -> Result<(), XlsxError> {
     let t3 = schema::table(TableId::T3);
     let detail = detail_sheet(t3);
-    // The first detail sheet's agencies.
-    let n = reports.len().min(DETAIL_AGENCIES) as u32;
+    let n = shown as u32;
     let row_of = |row: &str, col: &str| {
         t3.fields
             .iter()
@@ -325,13 +324,16 @@ fn movements(reports: &[&Report], last_year: &[Option<&Report>]) -> Vec<Movement
             }
         }
     }
-    rows.sort_by(|a, b| {
-        (b.now - b.before)
-            .abs()
-            .total_cmp(&(a.now - a.before).abs())
-            .then_with(|| a.agency.cmp(&b.agency))
-    });
+    rows.sort_by(by_movement);
     rows
+}
+
+/// The largest movement first, then by agency.
+fn by_movement(a: &Movement, b: &Movement) -> std::cmp::Ordering {
+    (b.now - b.before)
+        .abs()
+        .total_cmp(&(a.now - a.before).abs())
+        .then_with(|| a.agency.cmp(&b.agency))
 }
 
 /// The movements as a list, the change shown as a data bar.
@@ -409,8 +411,14 @@ mod tests {
                 r
             })
             .collect();
-        let refs: Vec<&Report> = reports.iter().collect();
-        let bytes = workbook_in(2025, &refs, &[None; 5], 2).unwrap();
+        let mut source = |range: std::ops::Range<usize>| {
+            let end = range.end.min(reports.len());
+            reports[range.start.min(end)..end]
+                .iter()
+                .map(|r| (r.clone(), None))
+                .collect()
+        };
+        let bytes = workbook_from(2025, reports.len(), &mut source, 2).unwrap();
         let mut wb: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
         let names = wb.sheet_names();
