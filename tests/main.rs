@@ -12,6 +12,7 @@ mod cli;
 mod copies;
 mod documents;
 mod docx;
+mod embedding;
 mod folder;
 mod formats;
 mod fuzz;

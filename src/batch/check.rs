@@ -15,7 +15,7 @@ use crate::rules::sketch::Sketch;
 use crate::rules::{self, Context, agency, copies};
 use crate::workbook;
 
-use super::prepare::{Kit, prepare};
+use super::prepare::{Kit, trial};
 use super::{Checked, file_stem, fold_name, unopenable};
 
 /// Every file read and checked on its own (aggregates summed from their members): what the
@@ -109,6 +109,8 @@ fn copies_of(checked: &mut [Checked]) {
 /// How the second pass makes each report in memory, as `build` would, for what that finds.
 pub struct Trial<'a> {
     pub kit: &'a Kit<'a>,
+    /// The glyphs this run has shown embeddable (`pdf::prove`).
+    pub proven: &'a crate::pdf::Proven,
     /// Whether the output folder holds this report as built from these very inputs (the
     /// manifest's hash of workbook, templates, settings, fonts and formats): making it again
     /// would find what it found then, which is nothing.
@@ -173,7 +175,7 @@ fn complete(
     ctx.settings.apply(&mut findings);
     let trial = trial.filter(|t| !findings.iter().any(Finding::is_error) && !(t.made)(c));
     if let Some(t) = trial {
-        findings.extend(prepare_findings(c, &report, t.kit));
+        findings.extend(prepare_findings(c, &report, t.kit, t.proven));
         ctx.settings.apply(&mut findings);
     }
     Some(findings)
@@ -226,10 +228,10 @@ pub fn check_file(file: &Path, ctx: &Context) -> Checked {
 
 /// What `build` would find making `c`, if it would try (readable, no errors), added to its
 /// findings with the office's severities.
-pub fn prepare_checked(c: &mut Checked, kit: &Kit, ctx: &Context) {
+pub fn prepare_checked(c: &mut Checked, kit: &Kit, proven: &crate::pdf::Proven, ctx: &Context) {
     if readable(c) && !c.has_errors() {
         let found = match load(c) {
-            Ok(report) => prepare_findings(c, &report, kit),
+            Ok(report) => prepare_findings(c, &report, kit, proven),
             Err(f) => vec![*f],
         };
         c.findings.extend(found);
@@ -238,9 +240,14 @@ pub fn prepare_checked(c: &mut Checked, kit: &Kit, ctx: &Context) {
 }
 
 /// The findings `prepare` gives for `c`, attributed to its workbook; none when it can be made.
-fn prepare_findings(c: &Checked, report: &Report, kit: &Kit) -> Vec<Finding> {
+fn prepare_findings(
+    c: &Checked,
+    report: &Report,
+    kit: &Kit,
+    proven: &crate::pdf::Proven,
+) -> Vec<Finding> {
     let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        prepare(report, kit, false).err()
+        Some(trial(report, kit, proven)).filter(|f| !f.is_empty())
     }));
     let mut found = made
         .unwrap_or_else(|_| {

@@ -1,7 +1,8 @@
 //! One report made ready for publication, in memory: rendered through the templates, laid out,
-//! every chosen format exported — or the findings that say why it cannot be (P1, G1). `check`,
-//! `build`, `status` and the fuzz harness all call `prepare`, as every typst export starts from
-//! one `compile`, so that `check` finds every reason `build` would refuse, with the same words.
+//! every chosen format exported — or the findings that say why it cannot be (P1, G1). `build`
+//! and the fuzz harness call `prepare`; `check` calls the `compose` that `prepare` starts with,
+//! as every typst export starts from one `compile`, so that `check` finds every reason `build`
+//! would refuse, with the same words, without packing the files it would not write.
 
 use anyhow::Result;
 
@@ -37,6 +38,27 @@ pub struct Prepared {
 /// The report in every format of the kit, or why it cannot be made. `draft` marks every page
 /// (and the top of the HTML and DOCX) as not for publication.
 pub fn prepare(report: &Report, kit: &Kit, draft: bool) -> Result<Prepared, Vec<Finding>> {
+    compose(report, kit, draft, None)?.finish(kit)
+}
+
+/// What `prepare` would find making `report` (not a draft): `compose` run without keeping its
+/// parts, the faces' glyphs cut down only where `proven` does not show them embeddable yet.
+pub fn trial(report: &Report, kit: &Kit, proven: &pdf::Proven) -> Vec<Finding> {
+    compose(report, kit, false, Some(proven))
+        .err()
+        .unwrap_or_default()
+}
+
+/// Whatever can refuse a report, run: rendered through the templates, laid out, its glyphs
+/// found, its faces cut down, its HTML rendered and its workbook filled — all but packing each
+/// format into bytes, which no report can make fail (as `cargo check` stops before code
+/// generation). `check` stops here (`trial`, with `proven`); `build` goes on to `finish`.
+fn compose<'a>(
+    report: &'a Report,
+    kit: &Kit,
+    draft: bool,
+    proven: Option<&pdf::Proven>,
+) -> Result<Composed<'a>, Vec<Finding>> {
     let template_error = |e: anyhow::Error| {
         vec![
             Finding::new(Code::P1, format!("无法用报告模板生成这份报告：{e:#}。"))
@@ -55,68 +77,112 @@ pub fn prepare(report: &Report, kit: &Kit, draft: bool) -> Result<Prepared, Vec<
         let mark = doc::Block::Paragraph(format!("【{DRAFT_MARK}】"));
         document.blocks.insert(0, mark);
     }
-    let made = Made {
+    let mut composed = Composed {
         report,
-        document: &document,
-        laid: &laid,
+        document,
+        laid,
         draft,
+        parts: Vec::with_capacity(kit.formats.len()),
     };
-    let mut outputs = Vec::new();
     for format in kit.formats {
-        let bytes = made.export(*format, kit).map_err(|e| {
-            vec![
-                Finding::new(
-                    Code::P1,
-                    format!("无法生成这份报告的{}：{e:#}。", format.label()),
-                )
-                .hint("如使用了 templates/ 中的自定义模板，请检查该模板。"),
-            ]
-        })?;
-        outputs.push((*format, bytes));
+        let part = composed
+            .part(*format, kit, proven)
+            .map_err(|e| unmade(*format, e))?;
+        composed.parts.push((*format, part));
     }
-    Ok(Prepared {
-        outputs,
-        pages: laid.pages.len(),
-        title: document.title().to_string(),
-    })
+    Ok(composed)
 }
 
-/// One report ready for export: the document every format is made from, and its pages.
-struct Made<'a> {
+/// P1: a format of a report that cannot be made.
+fn unmade(format: Format, e: anyhow::Error) -> Vec<Finding> {
+    vec![
+        Finding::new(
+            Code::P1,
+            format!("无法生成这份报告的{}：{e:#}。", format.label()),
+        )
+        .hint("如使用了 templates/ 中的自定义模板，请检查该模板。"),
+    ]
+}
+
+/// A report composed (`compose`): the document every format is made from, its pages, and each format as
+/// far as anything about the report can stop it.
+struct Composed<'a> {
     report: &'a Report,
-    document: &'a Document,
-    laid: &'a layout::Laid,
+    document: Document,
+    laid: layout::Laid,
     draft: bool,
+    parts: Vec<(Format, Part)>,
 }
 
-impl Made<'_> {
-    /// The file of `format`. The PDF draws the pages; HTML and DOCX reflow the document.
-    fn export(&self, format: Format, kit: &Kit) -> Result<Vec<u8>> {
+/// One format of a composed report, short of its bytes.
+enum Part {
+    Pdf(pdf::Embedded),
+    /// A trial's PDF: its faces shown embeddable, no subset kept.
+    Proven,
+    Xlsx(Box<rust_xlsxwriter::Workbook>),
+    /// HTML and DOCX: made whole while composing (the HTML's templates may refuse it; the
+    /// DOCX is cheap and can fail only inside zip).
+    Done(Vec<u8>),
+}
+
+impl Composed<'_> {
+    /// The part of `format` that can fail.
+    fn part(&self, format: Format, kit: &Kit, proven: Option<&pdf::Proven>) -> Result<Part> {
         let (report, title) = (self.report, self.document.title());
         Ok(match format {
-            Format::Pdf => pdf::write(self.laid, kit.fonts, &self.pdf_meta(kit))?,
-            Format::Xlsx => xlsx::write_report(
-                report,
-                self.document,
-                report.info.published,
-                self.draft.then_some(DRAFT_MARK),
-            )
-            .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?,
+            Format::Pdf => match proven {
+                Some(proven) => {
+                    pdf::prove(&self.laid, kit.fonts, proven)?;
+                    Part::Proven
+                }
+                None => Part::Pdf(pdf::embed(&self.laid, kit.fonts)?),
+            },
+            Format::Xlsx => Part::Xlsx(Box::new(
+                xlsx::book(
+                    report,
+                    &self.document,
+                    report.info.published,
+                    self.draft.then_some(DRAFT_MARK),
+                )
+                .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}"))?,
+            )),
             Format::Html | Format::HtmlFragment => {
-                let view = html::View::of(self.document, &report.info.agency, report.info.year);
+                let view = html::View::of(&self.document, &report.info.agency, report.info.year);
                 let entry = match format {
                     Format::Html => crate::render::PAGE,
                     _ => crate::render::FRAGMENT,
                 };
-                html::render(kit.templates, &view, entry)?
+                Part::Done(html::render(kit.templates, &view, entry)?)
             }
             Format::Docx => {
                 let meta = docx::Meta {
                     title,
                     author: report.info.agency.trim(),
                 };
-                docx::write(self.document, kit.fonts, &meta)?
+                Part::Done(docx::write(&self.document, kit.fonts, &meta)?)
             }
+        })
+    }
+
+    /// Every format packed into its bytes. An error here is nianbao's, not the report's.
+    fn finish(self, kit: &Kit) -> Result<Prepared, Vec<Finding>> {
+        let meta = self.pdf_meta(kit);
+        let mut outputs = Vec::with_capacity(self.parts.len());
+        for (format, part) in self.parts {
+            let bytes = match part {
+                Part::Pdf(embedded) => pdf::write_embedded(&self.laid, embedded, &meta),
+                Part::Xlsx(mut book) => book
+                    .save_to_buffer()
+                    .map_err(|e| anyhow::anyhow!("无法生成 XLSX：{e}")),
+                Part::Done(bytes) => Ok(bytes),
+                Part::Proven => Err(anyhow::anyhow!("内部错误：试排的报告不能写出")),
+            };
+            outputs.push((format, bytes.map_err(|e| unmade(format, e))?));
+        }
+        Ok(Prepared {
+            outputs,
+            pages: self.laid.pages.len(),
+            title: self.document.title().to_string(),
         })
     }
 

@@ -82,8 +82,10 @@ pub fn check_files(
             .get(&dir)
             .is_some_and(|m| batch::files_of(c, m, &dir, &common) == crate::status::Files::Current)
     };
+    let proven = crate::pdf::Proven::default();
     let trial = batch::Trial {
         kit: &kit,
+        proven: &proven,
         made: &made,
     };
     let trial = (depth == Depth::Prepared).then_some(&trial);

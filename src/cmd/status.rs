@@ -32,6 +32,7 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf]) -> Result<ExitCo
     let mut manifests: BTreeMap<PathBuf, Manifest> = BTreeMap::new();
     let mut files = Vec::new();
     let kit = setup.kit();
+    let proven = crate::pdf::Proven::default();
     for c in checks.checked.iter_mut() {
         let dir = batch::year_dir(out, &c.report);
         let m = manifests
@@ -40,7 +41,7 @@ pub fn run(paths: &[PathBuf], out: &Path, previous: &[PathBuf]) -> Result<ExitCo
         let f = batch::files_of(c, m, &dir, &common);
         // What build would find preparing a report it has not built from this workbook yet.
         if f != Files::Current {
-            batch::prepare_checked(c, &kit, &setup.ctx);
+            batch::prepare_checked(c, &kit, &proven, &setup.ctx);
         }
         files.push(f);
     }

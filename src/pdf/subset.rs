@@ -8,7 +8,8 @@
 //! widths from `hmtx`; until then printpdf (without `text_layout`) is given subsets, reads their
 //! small `cmap` and `hmtx`, and embeds them as they are.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::RwLock;
 
 use anyhow::{Context as _, Result};
 use printpdf::{FontId, ParsedFont, PdfDocument, PdfFont};
@@ -18,13 +19,69 @@ use crate::layout::{Item, Laid};
 
 use super::sfnt;
 
-/// Registers every face the pages use, each subset to the characters it prints, under ids
-/// that depend only on the face (printpdf's own come from a process-wide counter).
-pub fn register(
-    doc: &mut PdfDocument,
-    laid: &Laid,
-    fonts: &FontSet,
-) -> Result<BTreeMap<usize, FontId>> {
+/// The faces a report's pages use, each cut down to the characters it prints and read back:
+/// everything about embedding its fonts that can fail, done before the PDF is written.
+pub struct Embedded {
+    faces: Vec<(usize, PdfFont)>,
+}
+
+/// Each face the pages use, subset to the characters it prints; an error names the face that
+/// cannot be cut down or whose subset cannot be read.
+pub fn embed(laid: &Laid, fonts: &FontSet) -> Result<Embedded> {
+    let mut faces = Vec::new();
+    for (index, glyphs) in used(laid, fonts) {
+        let face = &fonts.faces[index];
+        let mut parsed = cut(face, &glyphs)?;
+        // The subset tag (PDF 32000 §9.6.4): printpdf adds it only to subsets it made.
+        let tag = subset_tag(index);
+        let name = face.postscript_name().unwrap_or_else(|| tag.clone());
+        parsed.font_name = Some(format!("{tag}+{name}"));
+        faces.push((index, PdfFont::new(parsed)));
+    }
+    Ok(Embedded { faces })
+}
+
+/// The glyphs of each face that one run has shown can be embedded: what `check` keeps instead
+/// of each report's subsets.
+#[derive(Default)]
+pub struct Proven {
+    faces: RwLock<HashMap<usize, HashSet<u16>>>,
+}
+
+impl Proven {
+    /// How many glyphs (of all faces) the run has shown embeddable.
+    pub fn glyphs(&self) -> usize {
+        self.faces
+            .read()
+            .map_or(0, |f| f.values().map(HashSet::len).sum())
+    }
+}
+
+/// Whether `embed` would succeed for these pages, cutting down only the glyphs `proven` does
+/// not hold yet (and adding them). A glyph that cannot be embedded never joins `proven`, so
+/// every report that uses it is refused as `embed` would refuse it, whichever comes first:
+/// subsetter and printpdf fail on a face's tables, which the first report meets, or on one
+/// glyph's outline.
+pub fn prove(laid: &Laid, fonts: &FontSet, proven: &Proven) -> Result<()> {
+    for (index, mut glyphs) in used(laid, fonts) {
+        if let Ok(known) = proven.faces.read()
+            && let Some(known) = known.get(&index)
+        {
+            glyphs.retain(|_, g| !known.contains(g));
+        }
+        if glyphs.is_empty() {
+            continue;
+        }
+        cut(&fonts.faces[index], &glyphs)?;
+        if let Ok(mut known) = proven.faces.write() {
+            known.entry(index).or_default().extend(glyphs.values());
+        }
+    }
+    Ok(())
+}
+
+/// Each face the pages print with, and the characters it prints (character → glyph id).
+fn used(laid: &Laid, fonts: &FontSet) -> BTreeMap<usize, BTreeMap<char, u16>> {
     let mut used: BTreeMap<usize, BTreeMap<char, u16>> = BTreeMap::new();
     for item in laid.pages.iter().flat_map(|p| &p.items) {
         if let Item::Text { face, text, .. } = item {
@@ -36,30 +93,33 @@ pub fn register(
             }
         }
     }
+    used
+}
+
+/// `face` cut down to `glyphs` and read back as printpdf will embed it.
+fn cut(face: &Face, glyphs: &BTreeMap<char, u16>) -> Result<ParsedFont> {
+    let program = program(face, glyphs)
+        .with_context(|| format!("无法嵌入字体 {}（{}）", face.family, face.path.display()))?;
+    let mut warnings = Vec::new();
+    ParsedFont::from_bytes(&program, 0, &mut warnings).with_context(|| {
+        format!(
+            "无法嵌入字体 {}（{}）：子集无法读取",
+            face.family,
+            face.path.display()
+        )
+    })
+}
+
+/// The embedded faces handed to printpdf, under ids that depend only on the face (printpdf's
+/// own come from a process-wide counter).
+pub fn register(doc: &mut PdfDocument, embedded: Embedded) -> BTreeMap<usize, FontId> {
     let mut ids = BTreeMap::new();
-    for (index, glyphs) in used {
-        let face = &fonts.faces[index];
-        let program = program(face, &glyphs)
-            .with_context(|| format!("无法嵌入字体 {}（{}）", face.family, face.path.display()))?;
-        let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&program, 0, &mut warnings).with_context(|| {
-            format!(
-                "无法嵌入字体 {}（{}）：子集无法读取",
-                face.family,
-                face.path.display()
-            )
-        })?;
+    for (index, font) in embedded.faces {
         let id = FontId(subset_tag(index));
-        // The subset tag (PDF 32000 §9.6.4): printpdf adds it only to subsets it made.
-        let name = face.postscript_name().unwrap_or_else(|| id.0.clone());
-        parsed.font_name = Some(format!("{}+{name}", id.0));
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), PdfFont::new(parsed));
+        doc.resources.fonts.map.insert(id.clone(), font);
         ids.insert(index, id);
     }
-    Ok(ids)
+    ids
 }
 
 /// The font program of `face` with only `glyphs` (character → glyph id in the face), renumbered

@@ -35,6 +35,18 @@ pub fn write_report(
     date: Option<Date>,
     mark: Option<&str>,
 ) -> Result<Vec<u8>, XlsxError> {
+    book(report, document, date, mark)?.save_to_buffer()
+}
+
+/// The output workbook for one report in memory, before it is packed: what
+/// rust_xlsxwriter refuses of a report (a cell's text over Excel's 32,767 characters …) it
+/// refuses here.
+pub fn book(
+    report: &Report,
+    document: &Document,
+    date: Option<Date>,
+    mark: Option<&str>,
+) -> Result<Workbook, XlsxError> {
     let title = document.title();
     let mut wb = Workbook::new();
     wb.set_properties(&document_properties(title, &report.info.agency, date));
@@ -47,7 +59,7 @@ pub fn write_report(
         }
     }
     write_text_sheet(&mut wb, document)?;
-    wb.save_to_buffer()
+    Ok(wb)
 }
 
 /// One official table filled in, on a sheet of its own under `title` and the table's heading,
