@@ -1,8 +1,9 @@
 //! One report made ready for publication, in memory: rendered through the templates, laid out,
 //! every chosen format exported — or the findings that say why it cannot be (P1, G1). `build`
-//! and the fuzz harness call `prepare`; `check` calls the `compose` that `prepare` starts with,
-//! as every typst export starts from one `compile`, so that `check` finds every reason `build`
-//! would refuse, with the same words, without packing the files it would not write.
+//! and the fuzz harness call `prepare`; `check` and `status` call `trial`, the `compose` that
+//! `prepare` starts with, as every typst export starts from one `compile`, so that they find
+//! every reason `build` would refuse, with the same words, without packing the files they do
+//! not write.
 
 use anyhow::Result;
 
