@@ -42,6 +42,7 @@ pub fn run(rounds: usize) {
         templates: &templates,
         formats: &[Format::Pdf, Format::Html, Format::Docx],
         source_date: None,
+        programs: &nianbao::pdf::Programs::default(),
     };
     let built = prepare(&report, &kit, false).expect("the sample builds");
     for (format, bytes) in built.outputs {

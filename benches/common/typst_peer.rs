@@ -31,6 +31,7 @@ pub fn compare(
         templates,
         formats: &[Format::Pdf, Format::Xlsx, Format::Html],
         source_date: None,
+        programs: &nianbao::pdf::Programs::default(),
     };
     let mut documents = Vec::new();
     for (i, r) in reports.iter().enumerate() {

@@ -26,6 +26,8 @@ pub struct Kit<'a> {
     pub formats: &'a [Format],
     /// `SOURCE_DATE_EPOCH`: the PDF date of reports without a 发布日期.
     pub source_date: Option<i64>,
+    /// The batch's subset font programs, which later reports are put together from.
+    pub programs: &'a pdf::Programs,
 }
 
 /// A report's files, in memory, in `Format` order.
@@ -136,7 +138,7 @@ impl Composed<'_> {
                     pdf::prove(&self.laid, kit.fonts, proven)?;
                     Part::Proven
                 }
-                None => Part::Pdf(pdf::embed(&self.laid, kit.fonts)?),
+                None => Part::Pdf(pdf::embed(&self.laid, kit.fonts, kit.programs)?),
             },
             Format::Xlsx => Part::Xlsx(Box::new(
                 xlsx::book(

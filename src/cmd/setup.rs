@@ -28,6 +28,8 @@ pub struct Setup {
     pub formats: Vec<Format>,
     /// `SOURCE_DATE_EPOCH`, when set: the date of reports without a 发布日期, and the build time.
     pub source_date: Option<i64>,
+    /// The subset font programs the batch's reports share.
+    pub programs: crate::pdf::Programs,
 }
 
 impl Setup {
@@ -65,6 +67,7 @@ impl Setup {
             templates,
             formats,
             source_date,
+            programs: crate::pdf::Programs::default(),
         })
     }
 
@@ -74,6 +77,7 @@ impl Setup {
             templates: &self.templates,
             formats: &self.formats,
             source_date: self.source_date,
+            programs: &self.programs,
         }
     }
 

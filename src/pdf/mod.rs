@@ -6,6 +6,8 @@
 //! per face as they are instead of parsing and subsetting whole CJK collections itself.
 
 mod archive;
+mod cff;
+mod programs;
 mod sfnt;
 mod subset;
 mod tags;
@@ -43,11 +45,12 @@ pub struct Meta {
 /// 2.8× level 1's time (all streams of that report: 2.4, 4.3, 6.6 ms).
 const COMPRESSION: u32 = 2;
 
+pub use programs::Programs;
 pub use subset::{Embedded, Proven, embed, prove};
 
 /// The PDF bytes of a typeset report; an error only if a face cannot be subset.
 pub fn write(laid: &Laid, fonts: &FontSet, meta: &Meta) -> Result<Vec<u8>> {
-    write_embedded(laid, embed(laid, fonts)?, meta)
+    write_embedded(laid, embed(laid, fonts, &Programs::default())?, meta)
 }
 
 /// The PDF bytes of a typeset report whose faces are embedded already. What is left can fail

@@ -36,53 +36,93 @@ pub fn cmap(pairs: &[(char, u16)]) -> Vec<u8> {
 
 /// The sfnt table checksum: the sum of big-endian 32-bit words, the last one zero-padded.
 fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
+    let words = data.chunks_exact(4);
+    let mut last = [0u8; 4];
+    last[..words.remainder().len()].copy_from_slice(words.remainder());
+    words
+        .map(|w| u32::from_be_bytes([w[0], w[1], w[2], w[3]]))
+        .fold(u32::from_be_bytes(last), u32::wrapping_add)
 }
 
-/// `font` (a single-face sfnt, as the subsetter writes) with `table` added under `tag`, or
-/// in place of the table of that tag. `None` if `font`'s table directory is malformed.
-pub fn with_table(font: &[u8], tag: [u8; 4], table: &[u8]) -> Option<Vec<u8>> {
+/// A table of a font: its tag and its bytes.
+pub type Table<'a> = ([u8; 4], &'a [u8]);
+
+/// The tables of `font` (a single-face sfnt, as the subsetter writes) by tag, with its
+/// version tag; `None` if its table directory is malformed.
+pub fn tables(font: &[u8]) -> Option<([u8; 4], Vec<Table<'_>>)> {
     let u16_at = |o: usize| Some(u16::from_be_bytes(font.get(o..o + 2)?.try_into().ok()?));
     let u32_at = |o: usize| Some(u32::from_be_bytes(font.get(o..o + 4)?.try_into().ok()?));
+    let version: [u8; 4] = font.get(0..4)?.try_into().ok()?;
     let count = u16_at(4)? as usize;
-    let mut tables: Vec<([u8; 4], &[u8])> = Vec::with_capacity(count + 1);
+    let mut tables = Vec::with_capacity(count + 1);
     for i in 0..count {
         let record = 12 + 16 * i;
-        let t: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
+        let tag: [u8; 4] = font.get(record..record + 4)?.try_into().ok()?;
         let offset = u32_at(record + 8)? as usize;
         let len = u32_at(record + 12)? as usize;
-        if t != tag {
-            tables.push((t, font.get(offset..offset.checked_add(len)?)?));
-        }
+        tables.push((tag, font.get(offset..offset.checked_add(len)?)?));
     }
-    tables.push((tag, table));
+    Some((version, tables))
+}
+
+/// A font of `tables` (any order) under `version`: the directory in tag order, each table
+/// 4-byte aligned, and `head`'s checksum adjustment set as the OpenType spec computes it.
+pub fn assemble(version: [u8; 4], tables: &mut [Table]) -> Vec<u8> {
     tables.sort_by_key(|t| t.0);
     let n = tables.len() as u16;
     // searchRange etc.: the largest power of two ≤ n, as the directory's binary search wants.
-    let entry_selector = 15 - n.leading_zeros() as u16;
+    let entry_selector = 15u16.saturating_sub(n.leading_zeros() as u16);
     let search_range = (1u16 << entry_selector) * 16;
-    let mut out = Vec::with_capacity(font.len() + table.len() + 32);
-    out.extend(font.get(0..4)?);
-    for half in [n, search_range, entry_selector, n * 16 - search_range] {
+    let size = 12
+        + 16 * tables.len()
+        + tables
+            .iter()
+            .map(|t| t.1.len().next_multiple_of(4))
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(size);
+    out.extend(version);
+    for half in [
+        n,
+        search_range,
+        entry_selector,
+        (n * 16).saturating_sub(search_range),
+    ] {
         out.extend(half.to_be_bytes());
     }
     let mut offset = 12 + 16 * tables.len();
-    for (t, data) in &tables {
-        out.extend(t);
-        out.extend(checksum(data).to_be_bytes());
+    let mut adjustment_at = None;
+    for (tag, data) in tables.iter() {
+        let mut sum = checksum(data);
+        if tag == b"head" && data.len() >= 12 {
+            // The table's checksum is taken with checksumAdjustment as zero.
+            sum = sum.wrapping_sub(checksum(&data[8..12]));
+            adjustment_at = Some(offset + 8);
+        }
+        out.extend(tag);
+        out.extend(sum.to_be_bytes());
         out.extend((offset as u32).to_be_bytes());
         out.extend((data.len() as u32).to_be_bytes());
         offset += data.len().next_multiple_of(4);
     }
-    for (_, data) in &tables {
+    for (_, data) in tables.iter() {
         out.extend(*data);
         out.resize(out.len().next_multiple_of(4), 0);
     }
-    Some(out)
+    if let Some(at) = adjustment_at {
+        out[at..at + 4].fill(0);
+        let adjustment = 0xB1B0_AFBAu32.wrapping_sub(checksum(&out));
+        out[at..at + 4].copy_from_slice(&adjustment.to_be_bytes());
+    }
+    out
+}
+
+/// `font` with `table` added under `tag`, or in place of the table of that tag. `None` if
+/// `font`'s table directory is malformed.
+pub fn with_table(font: &[u8], tag: [u8; 4], table: &[u8]) -> Option<Vec<u8>> {
+    let (version, mut tables) = tables(font)?;
+    tables.retain(|t| t.0 != tag);
+    tables.push((tag, table));
+    Some(assemble(version, &mut tables))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use printpdf::{FontId, ParsedFont, PdfDocument, PdfFont};
 use crate::layout::fonts::{Face, FontSet};
 use crate::layout::{Item, Laid};
 
+use super::programs::Programs;
 use super::sfnt;
 
 /// The faces a report's pages use, each cut down to the characters it prints and read back:
@@ -25,13 +26,14 @@ pub struct Embedded {
     faces: Vec<(usize, PdfFont)>,
 }
 
-/// Each face the pages use, subset to the characters it prints; an error names the face that
-/// cannot be cut down or whose subset cannot be read.
-pub fn embed(laid: &Laid, fonts: &FontSet) -> Result<Embedded> {
+/// Each face the pages use, subset to the characters it prints (put together from `programs`
+/// where earlier reports of the batch hold every glyph); an error names the face that cannot
+/// be cut down or whose subset cannot be read.
+pub fn embed(laid: &Laid, fonts: &FontSet, programs: &Programs) -> Result<Embedded> {
     let mut faces = Vec::new();
     for (index, glyphs) in used(laid, fonts) {
         let face = &fonts.faces[index];
-        let mut parsed = cut(face, &glyphs)?;
+        let mut parsed = cut(face, &glyphs, Some((programs, index)))?;
         // The subset tag (PDF 32000 §9.6.4): printpdf adds it only to subsets it made.
         let tag = subset_tag(index);
         let name = face.postscript_name().unwrap_or_else(|| tag.clone());
@@ -72,7 +74,7 @@ pub fn prove(laid: &Laid, fonts: &FontSet, proven: &Proven) -> Result<()> {
         if glyphs.is_empty() {
             continue;
         }
-        cut(&fonts.faces[index], &glyphs)?;
+        cut(&fonts.faces[index], &glyphs, None)?;
         if let Ok(mut known) = proven.faces.write() {
             known.entry(index).or_default().extend(glyphs.values());
         }
@@ -96,9 +98,14 @@ fn used(laid: &Laid, fonts: &FontSet) -> BTreeMap<usize, BTreeMap<char, u16>> {
     used
 }
 
-/// `face` cut down to `glyphs` and read back as printpdf will embed it.
-fn cut(face: &Face, glyphs: &BTreeMap<char, u16>) -> Result<ParsedFont> {
-    let program = program(face, glyphs)
+/// `face` cut down to `glyphs` and read back as printpdf will embed it; `memo` is the batch's
+/// programs and the face's index in its font set.
+fn cut(
+    face: &Face,
+    glyphs: &BTreeMap<char, u16>,
+    memo: Option<(&Programs, usize)>,
+) -> Result<ParsedFont> {
+    let program = program(face, glyphs, memo)
         .with_context(|| format!("无法嵌入字体 {}（{}）", face.family, face.path.display()))?;
     let mut warnings = Vec::new();
     ParsedFont::from_bytes(&program, 0, &mut warnings).with_context(|| {
@@ -123,16 +130,34 @@ pub fn register(doc: &mut PdfDocument, embedded: Embedded) -> BTreeMap<usize, Fo
 }
 
 /// The font program of `face` with only `glyphs` (character → glyph id in the face), renumbered
-/// in character order, with a `cmap` for them.
-fn program(face: &Face, glyphs: &BTreeMap<char, u16>) -> Result<Vec<u8>> {
+/// in character order, with a `cmap` for them: subsetter's, or the same bytes from `memo`.
+fn program(
+    face: &Face,
+    glyphs: &BTreeMap<char, u16>,
+    memo: Option<(&Programs, usize)>,
+) -> Result<Vec<u8>> {
     let mut remapper = subsetter::GlyphRemapper::new();
     let pairs: Vec<(char, u16)> = glyphs
         .iter()
         .map(|(c, gid)| (*c, remapper.remap(*gid)))
         .collect();
-    let subset = subsetter::subset(face.data(), face.index, &remapper)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    sfnt::with_table(&subset, *b"cmap", &sfnt::cmap(&pairs)).context("子集的表目录无法读取")
+    let made = |gids: &[u16]| {
+        let remapper = subsetter::GlyphRemapper::new_from_glyphs(gids);
+        subsetter::subset(face.data(), face.index, &remapper).map_err(|e| anyhow::anyhow!("{e}"))
+    };
+    let cmap = sfnt::cmap(&pairs);
+    match memo {
+        Some((programs, index)) => {
+            let gids: Vec<u16> = remapper.remapped_gids().collect();
+            let face_data = (face.data(), face.index);
+            programs.program(index, face_data, &gids, (*b"cmap", &cmap), made)
+        }
+        None => {
+            let subset = subsetter::subset(face.data(), face.index, &remapper)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            sfnt::with_table(&subset, *b"cmap", &cmap).context("子集的表目录无法读取")
+        }
+    }
 }
 
 /// `NBAAAA`, `NBAAAB` …: six uppercase letters from a face index, the subset tag.

@@ -478,6 +478,7 @@ pub fn document_seeds(fonts: &FontSet, templates: &Templates) -> Vec<DocSeed> {
         templates,
         formats: &[Format::Pdf, Format::Html, Format::Docx],
         source_date: None,
+        programs: &nianbao::pdf::Programs::default(),
     };
     let built = prepare(&report, &kit, false).expect("the sample builds");
     let mut out: Vec<DocSeed> = built
@@ -548,6 +549,7 @@ pub fn pipeline(input: Input, bytes: &[u8], fonts: &FontSet, templates: &Templat
         templates,
         formats: &Format::ALL,
         source_date: None,
+        programs: &nianbao::pdf::Programs::default(),
     };
     for draft in [false, true] {
         let _ = prepare(&read.report, &kit, draft);
