@@ -110,25 +110,81 @@ pub struct Toolkit<'a> {
 }
 
 /// Builds every workbook without errors (with `force`, every readable one, marked as a draft);
-/// the others are listed with the reason.
+/// the others are listed with the reason. Reports are made on the pool's threads and written
+/// by one thread of their own, so that no core waits while the disk takes a report's files
+/// (creating and syncing them is a sixth of a report's time); at most one report per worker
+/// waits for it, the memory of a few reports' files.
 pub fn build_all(checked: &[Checked], kit: &Toolkit) -> Vec<Built> {
-    checked
-        .par_iter()
-        .map(|c| {
-            let built =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
-                    .unwrap_or_else(|_| {
-                        Built::of(
-                            c,
-                            Outcome::SystemError(
-                                "排版时发生内部错误，请把该工作簿发给技术支持".into(),
-                            ),
-                        )
-                    });
-            (kit.tick)();
-            built
-        })
-        .collect()
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Made)>(rayon::current_num_threads());
+        let writer = scope.spawn(move || {
+            let mut written = Vec::new();
+            for (i, made) in rx {
+                let c = made.c;
+                written.push((i, guarded(c, || finish(made, kit))));
+                (kit.tick)();
+            }
+            written
+        });
+        let mut results: Vec<Option<Built>> = checked
+            .par_iter()
+            .enumerate()
+            .map_with(tx, |tx, (i, c)| {
+                let step =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(c, kit)))
+                        .unwrap_or_else(|_| Step::Done(internal_error(c)));
+                let built = match step {
+                    Step::Done(built) => built,
+                    Step::Write(made) => match tx.send((i, made)) {
+                        Ok(()) => return None,
+                        // The writer is gone (it cannot be, short of a bug): written here.
+                        Err(std::sync::mpsc::SendError((_, made))) => {
+                            guarded(c, || finish(made, kit))
+                        }
+                    },
+                };
+                (kit.tick)();
+                Some(built)
+            })
+            .collect();
+        for (i, built) in writer.join().unwrap_or_default() {
+            results[i] = Some(built);
+        }
+        results
+            .into_iter()
+            .zip(checked)
+            .map(|(built, c)| built.unwrap_or_else(|| internal_error(c)))
+            .collect()
+    })
+}
+
+/// `f`'s outcome for `c`, or an internal error if it panicked.
+fn guarded(c: &Checked, f: impl FnOnce() -> Built) -> Built {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| internal_error(c))
+}
+
+fn internal_error(c: &Checked) -> Built {
+    Built::of(
+        c,
+        Outcome::SystemError("排版时发生内部错误，请把该工作簿发给技术支持".into()),
+    )
+}
+
+/// Where building one agency has got to on a worker: done (refused, failed, reused), or made
+/// and waiting to be written.
+enum Step<'c> {
+    Done(Built),
+    Write(Made<'c>),
+}
+
+/// A report made, its files in memory, waiting for the disk.
+struct Made<'c> {
+    c: &'c Checked,
+    place: Place,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    title: String,
+    pages: usize,
+    inputs: String,
 }
 
 /// Whether `c` can never be built, not even as a draft: nothing to typeset, nothing filled in,
@@ -144,11 +200,11 @@ pub fn unbuildable(c: &Checked) -> bool {
     })
 }
 
-fn build_one(c: &Checked, kit: &Toolkit) -> Built {
+fn build_one<'c>(c: &'c Checked, kit: &Toolkit) -> Step<'c> {
     let errors = c.findings.iter().filter(|f| f.is_error()).count();
     let draft = errors > 0;
     if draft && (!kit.force || unbuildable(c)) {
-        return Built::of(c, Outcome::Rejected { errors });
+        return Step::Done(Built::of(c, Outcome::Rejected { errors }));
     }
     let place = Place::of(kit.out, &c.report, draft);
     let inputs = manifest::report_inputs(kit.common_inputs, c, draft);
@@ -156,10 +212,14 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
         Some(i) if !kit.rebuild => reuse(c, kit, &place, i),
         _ => None,
     };
-    let built = match reused {
-        Some(b) => b,
-        None => make(c, kit, &place, draft, inputs),
-    };
+    match reused {
+        Some(built) => Step::Done(without_draft(c, kit, built, draft)),
+        None => make(c, kit, place, draft, inputs),
+    }
+}
+
+/// `built`, its agency's draft removed if it is written and not a draft itself.
+fn without_draft(c: &Checked, kit: &Toolkit, built: Built, draft: bool) -> Built {
     if built.is_written() && !draft {
         let drafts = Place::of(kit.out, &c.report, true);
         if let Err(e) = remove_draft(kit.ledger, &drafts) {
@@ -169,19 +229,25 @@ fn build_one(c: &Checked, kit: &Toolkit) -> Built {
     built
 }
 
-/// Prepares and writes `c`'s report, its file read again if its report was slimmed.
-fn make(c: &Checked, kit: &Toolkit, place: &Place, draft: bool, inputs: Option<String>) -> Built {
+/// Prepares `c`'s report (its file read again if its report was slimmed) and its files.
+fn make<'c>(
+    c: &'c Checked,
+    kit: &Toolkit,
+    place: Place,
+    draft: bool,
+    inputs: Option<String>,
+) -> Step<'c> {
     let report = match super::check::load(c) {
         Ok(r) => r,
         Err(f) => {
-            return Built {
+            return Step::Done(Built {
                 findings: vec![*f],
                 ..Built::of(c, Outcome::Failed("检查之后工作簿被改动了".into()))
-            };
+            });
         }
     };
     match prepare(&report, &kit.kit, draft) {
-        Ok(p) => write_one(c, &report, kit, place, p, inputs.unwrap_or_default()),
+        Ok(prepared) => Step::Write(files_of_report(c, &report, place, prepared, inputs)),
         Err(mut findings) => {
             attribute(&mut findings, &c.file, &c.agency());
             let why = if findings.iter().any(|f| f.code == Code::G1) {
@@ -189,12 +255,47 @@ fn make(c: &Checked, kit: &Toolkit, place: &Place, draft: bool, inputs: Option<S
             } else {
                 "报告模板无法生成这份报告"
             };
-            Built {
+            Step::Done(Built {
                 findings,
                 ..Built::of(c, Outcome::Failed(why.into()))
-            }
+            })
         }
     }
+}
+
+/// A prepared report's files where they go, with the record of a publishable report.
+fn files_of_report<'c>(
+    c: &'c Checked,
+    report: &Report,
+    place: Place,
+    prepared: super::prepare::Prepared,
+    inputs: Option<String>,
+) -> Made<'c> {
+    let mut files: Vec<(PathBuf, Vec<u8>)> = prepared
+        .outputs
+        .into_iter()
+        .map(|(format, bytes)| (place.path(format), bytes))
+        .collect();
+    // A draft is no record of what was published: next year's checks must not use it.
+    if !place.draft {
+        let record = serde_json::to_vec_pretty(&Record::of(report)).unwrap_or_default();
+        files.push((place.record(), record));
+    }
+    Made {
+        c,
+        place,
+        files,
+        title: prepared.title,
+        pages: prepared.pages,
+        inputs: inputs.unwrap_or_default(),
+    }
+}
+
+/// A made report written (`write_one`), its agency's draft removed once it is published.
+fn finish(made: Made, kit: &Toolkit) -> Built {
+    let (c, draft) = (made.c, made.place.draft);
+    let built = write_one(made, kit);
+    without_draft(c, kit, built, draft)
 }
 
 /// Where a report's files go and its manifest key.
@@ -280,26 +381,17 @@ fn reuse(c: &Checked, kit: &Toolkit, place: &Place, inputs: &str) -> Option<Buil
     })
 }
 
-/// Writes a prepared report's files all together, its entry struck from the manifest before
-/// and recorded after, so the manifest never describes files that are not on disk as written.
-fn write_one(
-    c: &Checked,
-    report: &Report,
-    kit: &Toolkit,
-    place: &Place,
-    prepared: super::prepare::Prepared,
-    inputs: String,
-) -> Built {
-    let mut files: Vec<(PathBuf, Vec<u8>)> = prepared
-        .outputs
-        .into_iter()
-        .map(|(format, bytes)| (place.path(format), bytes))
-        .collect();
-    // A draft is no record of what was published: next year's checks must not use it.
-    if !place.draft {
-        let record = serde_json::to_vec_pretty(&Record::of(report)).unwrap_or_default();
-        files.push((place.record(), record));
-    }
+/// Writes a made report's files all together, its entry struck from the manifest before and
+/// recorded after, so the manifest never describes files that are not on disk as written.
+fn write_one(made: Made, kit: &Toolkit) -> Built {
+    let Made {
+        c,
+        place,
+        files,
+        title,
+        pages,
+        inputs,
+    } = made;
     let key = place.key();
     let old = kit.ledger.get(&place.dir, &key);
     let system = |e: String| Built::of(c, Outcome::SystemError(e));
@@ -321,8 +413,8 @@ fn write_one(
         inputs,
         agency: c.agency(),
         source: c.file.clone(),
-        title: prepared.title.clone(),
-        pages: prepared.pages,
+        title: title.clone(),
+        pages,
         draft: place.draft,
         built_at: kit.built_at,
         outputs: manifest::outputs(&place.dir, &files),
@@ -335,8 +427,8 @@ fn write_one(
         c,
         Outcome::Written {
             outputs: files.into_iter().map(|(p, _)| p).collect(),
-            title: prepared.title,
-            pages: prepared.pages,
+            title,
+            pages,
             draft: place.draft,
         },
     )
