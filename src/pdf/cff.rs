@@ -190,7 +190,8 @@ pub fn top(cff: &[u8]) -> Option<Top> {
 /// font dict of a name-keyed font.
 pub fn font_dicts(cff: &[u8]) -> Option<Vec<u8>> {
     let top = top(cff)?;
-    let glyphs = index(cff, top.offset(CHAR_STRINGS)?)?.items.len();
+    // The CharStrings INDEX's count (its items are not needed).
+    let glyphs = u16_at(cff, top.offset(CHAR_STRINGS)?)? as usize;
     if top.get(ROS).is_none() {
         return Some(vec![0; glyphs]);
     }
