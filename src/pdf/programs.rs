@@ -92,10 +92,7 @@ impl Programs {
         extra: sfnt::Table,
         subset: impl Fn(&[u16]) -> anyhow::Result<Vec<u8>>,
     ) -> anyhow::Result<Vec<u8>> {
-        let with_extra = |font: Vec<u8>| {
-            sfnt::with_table(&font, extra.0, extra.1)
-                .ok_or_else(|| anyhow::anyhow!("子集的表目录无法读取"))
-        };
+        let with_extra = |font: Vec<u8>| sfnt::adding(&font, extra);
         let memo = self.face(index);
         let fds = match memo.fds.get_or_init(|| face_fds(data, face_index)) {
             Some(fds) if !memo.off.load(Ordering::Relaxed) && gids.len() >= 2 => fds,
@@ -136,26 +133,30 @@ impl Programs {
     }
 
     /// Take apart `subset`, which subsetter made of the face of `memo` with `gids`, for later
-    /// reports.
+    /// reports: its glyphs always, a template only where the memo has none for its font dicts.
     fn learn(&self, memo: &FaceMemo, fds: &[u8], gids: &[u16], subset: &[u8]) {
         let Some(used) = used_fds(fds, gids) else {
             return;
         };
-        let Some((template, glyphs)) = take_apart(subset, gids, used) else {
+        let Some(parts) = take_apart(subset, gids) else {
             memo.off.store(true, Ordering::Relaxed);
             return;
         };
         let needs_template = memo
             .templates
             .read()
-            .is_ok_and(|t| t.len() < TEMPLATE_CAP && !t.iter().any(|t| t.fds == template.fds));
+            .is_ok_and(|t| t.len() < TEMPLATE_CAP && !t.iter().any(|t| t.fds == used));
         if needs_template {
-            let parts: Vec<&Glyph> = glyphs.iter().map(|(_, g)| g).collect();
-            if template.assemble(fds, gids, &parts, None) != subset {
+            let glyphs: Vec<&Glyph> = parts.glyphs.iter().map(|(_, g)| g).collect();
+            let template = parts.template(used);
+            if template
+                .as_ref()
+                .is_none_or(|t| t.assemble(fds, gids, &glyphs, None) != subset)
+            {
                 memo.off.store(true, Ordering::Relaxed);
                 return;
             }
-            if let Ok(mut templates) = memo.templates.write()
+            if let (Some(template), Ok(mut templates)) = (template, memo.templates.write())
                 && !templates.iter().any(|t| t.fds == template.fds)
             {
                 templates.push(Arc::new(template));
@@ -164,7 +165,7 @@ impl Programs {
         let Ok(mut known) = memo.glyphs.write() else {
             return;
         };
-        for (gid, glyph) in glyphs {
+        for (gid, glyph) in parts.glyphs {
             if known.contains_key(&gid) {
                 continue;
             }
@@ -206,9 +207,27 @@ fn used_fds(fds: &[u8], gids: &[u16]) -> Option<Vec<u8>> {
     Some(used)
 }
 
-/// The template and the glyphs of a subset subsetter made with `gids`; `None` if it is not
-/// laid out as expected (then the face is left to subsetter).
-fn take_apart(subset: &[u8], gids: &[u16], fds: Vec<u8>) -> Option<(Template, Vec<(u16, Glyph)>)> {
+/// A subset subsetter made, read: where its parts are, and its glyphs.
+struct Parts<'a> {
+    version: [u8; 4],
+    tables: Vec<sfnt::Table<'a>>,
+    cff: &'a [u8],
+    hhea: &'a [u8],
+    maxp: &'a [u8],
+    /// Offsets in `cff`: the charset, FDSelect, FDArray and CharStrings, and where the Top
+    /// DICT's 5-byte operands for the last two are.
+    charset: usize,
+    fd_select: usize,
+    fd_array: usize,
+    fd_array_at: usize,
+    char_strings: usize,
+    char_strings_at: usize,
+    glyphs: Vec<(u16, Glyph)>,
+}
+
+/// The parts and the glyphs of a subset subsetter made with `gids`; `None` if it is not laid
+/// out as expected (then the face is left to subsetter).
+fn take_apart<'a>(subset: &'a [u8], gids: &[u16]) -> Option<Parts<'a>> {
     let (version, tables) = sfnt::tables(subset)?;
     let table = |tag: &[u8; 4]| tables.iter().find(|t| &t.0 == tag).map(|t| t.1);
     let cff = table(b"CFF ")?;
@@ -268,24 +287,44 @@ fn take_apart(subset: &[u8], gids: &[u16], fds: Vec<u8>) -> Option<(Template, Ve
             },
         ));
     }
-    let fixed = tables
-        .iter()
-        .filter(|t| !matches!(&t.0, b"CFF " | b"hhea" | b"hmtx" | b"maxp"))
-        .map(|(tag, data)| (*tag, data.to_vec()))
-        .collect();
-    let template = Template {
-        fds,
+    Some(Parts {
         version,
-        cff_head: cff.get(..fd_select)?.to_vec(),
-        charset_count_at: charset + 3,
+        tables,
+        cff,
+        hhea,
+        maxp,
+        charset,
+        fd_select,
+        fd_array,
         fd_array_at,
+        char_strings,
         char_strings_at,
-        fd_array: cff.get(fd_array..char_strings)?.to_vec(),
-        hhea: hhea.get(..hhea.len().checked_sub(2)?)?.to_vec(),
-        maxp: maxp.to_vec(),
-        fixed,
-    };
-    Some((template, glyphs))
+        glyphs,
+    })
+}
+
+impl Parts<'_> {
+    /// The template of these parts, for the font dicts `fds` (sorted) their glyphs use.
+    fn template(&self, fds: Vec<u8>) -> Option<Template> {
+        let fixed = self
+            .tables
+            .iter()
+            .filter(|t| !matches!(&t.0, b"CFF " | b"hhea" | b"hmtx" | b"maxp"))
+            .map(|(tag, data)| (*tag, data.to_vec()))
+            .collect();
+        Some(Template {
+            fds,
+            version: self.version,
+            cff_head: self.cff.get(..self.fd_select)?.to_vec(),
+            charset_count_at: self.charset + 3,
+            fd_array_at: self.fd_array_at,
+            char_strings_at: self.char_strings_at,
+            fd_array: self.cff.get(self.fd_array..self.char_strings)?.to_vec(),
+            hhea: self.hhea.get(..self.hhea.len().checked_sub(2)?)?.to_vec(),
+            maxp: self.maxp.to_vec(),
+            fixed,
+        })
+    }
 }
 
 impl Template {

@@ -125,6 +125,11 @@ pub fn with_table(font: &[u8], tag: [u8; 4], table: &[u8]) -> Option<Vec<u8>> {
     Some(assemble(version, &mut tables))
 }
 
+/// `font` with `table` added (`with_table`), or an error for a table directory that cannot be read.
+pub fn adding(font: &[u8], (tag, table): Table) -> anyhow::Result<Vec<u8>> {
+    with_table(font, tag, table).ok_or_else(|| anyhow::anyhow!("子集的表目录无法读取"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -146,17 +146,13 @@ fn program(
         subsetter::subset(face.data(), face.index, &remapper).map_err(|e| anyhow::anyhow!("{e}"))
     };
     let cmap = sfnt::cmap(&pairs);
+    let gids: Vec<u16> = remapper.remapped_gids().collect();
     match memo {
         Some((programs, index)) => {
-            let gids: Vec<u16> = remapper.remapped_gids().collect();
             let face_data = (face.data(), face.index);
             programs.program(index, face_data, &gids, (*b"cmap", &cmap), made)
         }
-        None => {
-            let subset = subsetter::subset(face.data(), face.index, &remapper)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            sfnt::with_table(&subset, *b"cmap", &cmap).context("子集的表目录无法读取")
-        }
+        None => sfnt::adding(&made(&gids)?, (*b"cmap", &cmap)),
     }
 }
 
